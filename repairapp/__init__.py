@@ -1,0 +1,64 @@
+"""repairapp: QR-code repair requests for serviced equipment."""
+
+from flask import Flask
+
+from repairapp import config
+from repairapp.extensions import babel, compress, csrf, db, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory: settings, extensions, blueprints, error pages, CLI."""
+    app = Flask(
+        __name__,
+        template_folder=str(config.ROOT / "templates"),
+        static_folder=str(config.ROOT / "static"),
+        instance_path=str(config.ROOT / "instance"),
+    )
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    _ensure_instance_folder(app)
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _ensure_instance_folder(app: Flask) -> None:
+    import os
+
+    os.makedirs(app.instance_path, exist_ok=True)
+
+
+def _register_extensions(app: Flask) -> None:
+    from repairapp import i18n, labels
+    from repairapp.accounts import auth
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.ROOT / "migrations"),
+                     render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    compress.init_app(app)
+    auth.init_login(app, login_manager)
+    i18n.init_app(app)
+    labels.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from repairapp.accounts.routes import bp as accounts_bp
+    from repairapp.intake.routes import bp as intake_bp
+    from repairapp.main import errors
+    from repairapp.main.routes import bp as main_bp
+    from repairapp.tickets.routes import bp as tickets_bp
+    from repairapp.tracking.routes import bp as tracking_bp
+
+    for bp in (main_bp, accounts_bp, intake_bp, tracking_bp, tickets_bp):
+        app.register_blueprint(bp)
+    errors.register(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from repairapp.demo import demo_cli
+
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,48 @@
+"""Label codes and asset look-ups."""
+
+import secrets
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from repairapp.assets.models import Asset, Label
+from repairapp.customers.models import Site
+from repairapp.extensions import db
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 12  # 60 bits: unguessable, yet a small QR in alphanumeric mode
+# Crockford's decoding is forgiving of the letters people misread on a label.
+_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def new_label_code() -> str:
+    """A fresh random label code (60 bits from the OS's CSPRNG)."""
+    return "".join(secrets.choice(CROCKFORD) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(raw: str) -> str | None:
+    """The canonical form of a typed or scanned code, or None if it cannot be one."""
+    code = raw.strip().upper().replace("-", "").translate(_READ_AS)
+    if len(code) != CODE_LENGTH or any(c not in CROCKFORD for c in code):
+        return None
+    return code
+
+
+def issue_label(asset: Asset) -> Label:
+    """Give an asset a new label code (the caller commits)."""
+    label = Label(asset=asset, code=new_label_code())
+    db.session.add(label)
+    return label
+
+
+def asset_for_code(raw: str) -> Asset | None:
+    """The asset behind an active label code, with its site and customer loaded."""
+    code = normalize_code(raw)
+    if code is None:
+        return None
+    return db.session.scalar(
+        sa.select(Asset)
+        .join(Label)
+        .where(Label.code == code, Label.revoked_at.is_(None))
+        .options(joinedload(Asset.site).joinedload(Site.customer))
+    )

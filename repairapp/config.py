@@ -1,0 +1,50 @@
+"""Settings from the environment; development defaults need nothing."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "dev-only-not-secret"
+
+
+def _database_url(instance_path: str) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'repairapp.sqlite3'}"
+    # Heroku-style URLs name the old driver; we ship psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the Flask config mapping from REPAIRAPP_* variables and DATABASE_URL."""
+    env = os.environ.get
+    secret = env("REPAIRAPP_SECRET_KEY", DEV_SECRET)
+    if env("REPAIRAPP_ENV") == "production" and secret == DEV_SECRET:
+        raise RuntimeError("Set REPAIRAPP_SECRET_KEY: production refuses the development secret.")
+    return {
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Three phone photos plus text; the phone downscales first when it can.
+        "MAX_CONTENT_LENGTH": int(env("REPAIRAPP_MAX_UPLOAD_MB", "40")) * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+        # A requester may take a while with the form open; the token lives as long as the session.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env("REPAIRAPP_SECURE_COOKIES", "0") == "1",
+        "REMEMBER_COOKIE_SECURE": env("REPAIRAPP_SECURE_COOKIES", "0") == "1",
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "repairapp" / "translations"),
+        "COMPRESS_MIMETYPES": ["text/html", "text/css", "application/javascript", "image/svg+xml"],
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_MIN_SIZE": 256,
+        "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+        "VENDOR_NAME": env("REPAIRAPP_VENDOR_NAME", "RepairApp Service"),
+        "VENDOR_HOTLINE": env("REPAIRAPP_VENDOR_HOTLINE", "400-000-0000"),
+        "PHOTO_MAX_PIXELS": int(env("REPAIRAPP_PHOTO_MAX_PIXELS", "1600")),
+    }

@@ -1,0 +1,95 @@
+"""Coverage: which promise holds for an asset on a given day."""
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
+
+from repairapp.assets.models import Asset
+from repairapp.contracts.models import (
+    Contract,
+    CoverageState,
+    PlanKind,
+    ServicePlan,
+    contract_assets,
+)
+from repairapp.extensions import db
+
+
+CHARGEABLE_STATES = {CoverageState.LAPSED, CoverageState.NOT_COVERED}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A covered stretch of days, both ends inclusive."""
+
+    start: date
+    end: date
+    contract_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What holds on one day: the state, the period it refers to (current or last ended)
+    and the plan whose promise applies (None until a plan is attached)."""
+
+    state: CoverageState
+    period: Period | None
+    plan: ServicePlan | None = None
+
+    @property
+    def is_chargeable(self) -> bool:
+        return self.state in CHARGEABLE_STATES
+
+    @property
+    def lapsed_on(self) -> date | None:
+        """First uncovered day after the last coverage, for lapsed assets."""
+        if self.state is not CoverageState.LAPSED or self.period is None:
+            return None
+        return self.period.end + timedelta(days=1)
+
+
+def warranty_period(acceptance: date | None, months: int) -> Period | None:
+    """Warranty runs from acceptance through the day before the same date `months` later."""
+    if acceptance is None or months <= 0:
+        return None
+    return Period(acceptance, acceptance + relativedelta(months=months) - timedelta(days=1))
+
+
+def resolve_coverage(warranty: Period | None, contracts: list[Period], day: date) -> Coverage:
+    """The coverage state on `day`. A running contract wins over warranty (it was paid for)."""
+    active = [p for p in contracts if p.start <= day <= p.end]
+    if active:
+        return Coverage(CoverageState.CONTRACT, max(active, key=lambda p: (p.start, p.end)))
+    if warranty and warranty.start <= day <= warranty.end:
+        return Coverage(CoverageState.WARRANTY, warranty)
+    ended = [p for p in [warranty, *contracts] if p is not None and p.end < day]
+    if ended:
+        return Coverage(CoverageState.LAPSED, max(ended, key=lambda p: p.end))
+    return Coverage(CoverageState.NOT_COVERED, None)
+
+
+def _default_plan(kind: PlanKind) -> ServicePlan | None:
+    return db.session.scalar(
+        sa.select(ServicePlan).where(ServicePlan.kind == kind).order_by(ServicePlan.id).limit(1)
+    )
+
+
+def coverage_for_asset(asset: Asset, at: datetime) -> Coverage:
+    """Coverage of `asset` at instant `at`, judged on the calendar day at the asset's site."""
+    day = at.astimezone(ZoneInfo(asset.site.timezone)).date()
+    contracts = db.session.scalars(
+        sa.select(Contract).join(contract_assets).where(contract_assets.c.asset_id == asset.id)
+    ).all()
+    periods = [Period(c.start_date, c.end_date, c.id) for c in contracts]
+    result = resolve_coverage(warranty_period(asset.acceptance_date, asset.warranty_months),
+                              periods, day)
+    if result.state is CoverageState.CONTRACT:
+        plan = next(c.plan for c in contracts if c.id == result.period.contract_id)
+    elif result.state is CoverageState.WARRANTY:
+        plan = asset.warranty_plan or _default_plan(PlanKind.WARRANTY)
+    else:
+        plan = _default_plan(PlanKind.PER_INCIDENT)
+    return replace(result, plan=plan)

@@ -1,0 +1,147 @@
+"""Demo data for `make run`: every coverage state, every tier, four staff accounts."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from repairapp.accounts.models import Role, User
+from repairapp.assets.models import Asset
+from repairapp.assets.services import issue_label
+from repairapp.contracts.models import Contract, PlanKind, ServicePlan, ServiceLevel, Severity
+from repairapp.customers.models import Customer, Site
+from repairapp.db import utcnow
+from repairapp.extensions import db
+from repairapp.tickets.models import Category
+from repairapp.tickets.services import file_ticket
+
+demo_cli = AppGroup("demo", help="Demo data.")
+
+DEMO_PASSWORD = "demo-repair-2026"
+STAFF = [
+    (Role.ADMIN, "admin@example.com", "管理员 Admin"),
+    (Role.DISPATCHER, "dispatch@example.com", "调度 Dispatcher"),
+    (Role.TECHNICIAN, "tech1@example.com", "王工 Wang"),
+    (Role.TECHNICIAN, "tech2@example.com", "李工 Li"),
+]
+# (name, kind, level, response/resolution minutes for critical, major, minor)
+PLANS = [
+    ("Warranty 质保", PlanKind.WARRANTY, None, (120, 480, 120, 1440, 240, 2880)),
+    ("8h site 8小时现场", PlanKind.EXTENDED, ServiceLevel.H8, (240, 1440, 480, 2880, 1440, 4320)),
+    ("16h site 16小时现场", PlanKind.EXTENDED, ServiceLevel.H16, (120, 960, 240, 1920, 480, 2880)),
+    ("24h site 24小时现场", PlanKind.EXTENDED, ServiceLevel.H24, (120, 480, 240, 960, 480, 1440)),
+    ("Level A 7×24", PlanKind.EXTENDED, ServiceLevel.A, (60, 240, 120, 480, 240, 1440)),
+    ("Level B 5×8", PlanKind.EXTENDED, ServiceLevel.B, (240, 960, 480, 1920, 1440, 2880)),
+    ("Level C", PlanKind.EXTENDED, ServiceLevel.C, (1440, 2880, 1440, 4320, 1440, 5760)),
+    ("Per incident 按次", PlanKind.PER_INCIDENT, None, (1440, 4320, 2880, 7200, 4320, 10080)),
+]
+
+
+def _plan(name, kind, level, t) -> ServicePlan:
+    return ServicePlan(
+        name=name, kind=kind, service_level=level,
+        response_critical_min=t[0], resolution_critical_min=t[1],
+        response_major_min=t[2], resolution_major_min=t[3],
+        response_minor_min=t[4], resolution_minor_min=t[5],
+    )
+
+
+def _customers() -> list[Site]:
+    east = Customer(name="华东精密制造有限公司 East China Precision")
+    port = Customer(name="宁波港联物流 Ningbo Portlink Logistics")
+    sites = [
+        Site(customer=east, name="苏州工厂 Suzhou plant", address="苏州工业园区星湖街 328 号",
+             contact_name="陈经理", contact_phone="0512-6288 0001"),
+        Site(customer=east, name="上海仓库 Shanghai warehouse", address="上海市闵行区申长路 88 号",
+             contact_name="赵主管", contact_phone="021-5433 0002"),
+        Site(customer=port, name="北仑仓储中心 Beilun DC", address="宁波市北仑区明州路 1 号",
+             contact_name="孙工", contact_phone="0574-8688 0003"),
+    ]
+    db.session.add_all(sites)
+    return sites
+
+
+def _assets(sites: list[Site], today: date) -> tuple[list[Asset], list[str | None]]:
+    """Twelve assets: warranty x2, one contract per tier, lapsed x2, never covered, renewed."""
+    years_ago = today - timedelta(days=3 * 365)
+    spec = [
+        ("CNC 加工中心 Machining centre", "VMC-850", today - timedelta(days=90), None),
+        ("激光切割机 Laser cutter", "LC-3015", today - timedelta(days=300), None),
+        ("空压机 Air compressor", "GA-37", years_ago, "8h"),
+        ("注塑机 Injection moulder", "HX-280", years_ago, "16h"),
+        ("立体库堆垛机 AS/RS stacker", "SRM-12", years_ago, "24h"),
+        ("WMS 服务器 WMS server", "PowerEdge R750", years_ago, "A"),
+        ("输送线 Conveyor line", "CV-60", years_ago, "B"),
+        ("贴标机 Labeller", "LB-200", years_ago, "C"),
+        ("叉车充电站 Forklift charger", "FC-48", years_ago, "lapsed"),
+        ("AGV 小车 AGV", "AGV-500", today - timedelta(days=430), None),
+        ("旧打包机 Old strapper", "ST-9", None, None),
+        ("分拣机 Sorter", "SR-300", years_ago, "A"),
+    ]
+    assets = []
+    for i, (name, model, accepted, _tier) in enumerate(spec):
+        asset = Asset(tag=f"EQ-{101 + i:05d}", name=name, model=model,
+                      serial_number=f"SN{2024000 + i * 37}", site=sites[i % len(sites)],
+                      acceptance_date=accepted, warranty_months=12 if accepted else 0)
+        issue_label(asset)
+        assets.append(asset)
+    db.session.add_all(assets)
+    return assets, [s[3] for s in spec]
+
+
+def _contracts(assets, tiers, plans, today: date) -> None:
+    by_level = {p.service_level.value: p for p in plans if p.service_level}
+    for n, (asset, tier) in enumerate(zip(assets, tiers, strict=True)):
+        if tier is None:
+            continue
+        if tier == "lapsed":
+            start, end, plan = today - timedelta(days=395), today - timedelta(days=31), by_level["B"]
+        else:
+            start, end, plan = today - timedelta(days=100), today + timedelta(days=265), by_level[tier]
+        db.session.add(Contract(
+            number=f"HT-{today.year}-{n + 1:03d}", customer=asset.site.customer, plan=plan,
+            start_date=start, end_date=end, amount=Decimal("12800.00"), assets=[asset]))
+
+
+def load_demo() -> list[Asset]:
+    """Fill an empty database with the demo; returns the assets."""
+    today = utcnow().astimezone(ZoneInfo("Asia/Shanghai")).date()
+    plans = [_plan(*p) for p in PLANS]
+    db.session.add_all(plans)
+    for role, email, name in STAFF:
+        user = User(email=email, name=name, role=role)
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)
+    sites = _customers()
+    assets, tiers = _assets(sites, today)
+    _contracts(assets, tiers, plans, today)
+    db.session.flush()
+    file_ticket(assets[5], category=Category.SOFTWARE, severity=Severity.CRITICAL,
+                description="WMS 界面无法登录 / WMS screen will not log in",
+                requester_name="周师傅", requester_phone="139 0000 0001",
+                idempotency_key="demo-open-ticket-0001")
+    return assets
+
+
+@demo_cli.command("load")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
+def load_command(base_url: str) -> None:
+    """Load demo data into an empty database, then print logins and scan URLs."""
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Customer)):
+        click.echo("Database already has data; not loading the demo again.")
+    else:
+        load_demo()
+        db.session.commit()
+        click.echo("Demo data loaded.")
+    click.echo("\nDemo logins (role, email, password):")
+    for role, email, _name in STAFF:
+        click.echo(f"  {role.value:<11} {email:<24} {DEMO_PASSWORD}")
+    click.echo("\nScan URLs (open on a phone or in a narrow window):")
+    for tag, what in (("EQ-00101", "in warranty"), ("EQ-00106", "level A contract, open ticket"),
+                      ("EQ-00109", "lapsed contract, chargeable")):
+        asset = db.session.scalar(sa.select(Asset).where(Asset.tag == tag))
+        if asset and asset.active_label:
+            click.echo(f"  {base_url}/r/{asset.active_label.code}   {tag} {what}")

@@ -1,0 +1,80 @@
+"""The public repair-request form and the "add to the open ticket" form."""
+
+import re
+import uuid
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, MultipleFileField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from repairapp.contracts.models import Severity
+from repairapp.labels import CATEGORY
+from repairapp.tickets.photos import PhotoError, reencode
+
+MAX_PHOTOS = 3
+PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-]{6,24}$")
+
+CATEGORY_CHOICES = [(category.value, label) for category, label in CATEGORY.items()]
+#: Impact as a requester sees it, and the severity it means for the SLA.
+IMPACT_SEVERITY = {
+    "stopped": Severity.CRITICAL,
+    "partial": Severity.MAJOR,
+    "minor": Severity.MINOR,
+}
+IMPACT_CHOICES = [
+    ("stopped", _l("Production stopped")),
+    ("partial", _l("Partly working")),
+    ("minor", _l("Minor, can wait")),
+]
+
+
+def _check_phone(form, field):
+    digits = re.sub(r"\D", "", field.data or "")
+    if not PHONE_CHARS.match(field.data or "") or not 6 <= len(digits) <= 15:
+        raise ValidationError(_l("Enter a phone number we can call, e.g. 138 0013 8000."))
+
+
+class PhotosMixin:
+    photos = MultipleFileField(_l("Photos (up to 3)"))
+    #: Filled by validate_photos: the uploads re-encoded, ready to store.
+    reencoded: tuple = ()
+
+    def validate_photos(self, field):
+        """Re-encode now: a file that is not a readable image is a validation error."""
+        files = [f for f in (field.data or []) if f and f.filename]
+        if len(files) > MAX_PHOTOS:
+            raise ValidationError(_l("Attach at most 3 photos."))
+        max_side = current_app.config["PHOTO_MAX_PIXELS"]
+        try:
+            self.reencoded = [reencode(f.read(), max_side) for f in files]
+        except PhotoError:
+            raise ValidationError(_l("One of the files is not a photo we can read.")) from None
+
+
+class RequestForm(PhotosMixin, FlaskForm):
+    category = RadioField(_l("What is wrong?"), choices=CATEGORY_CHOICES,
+                          validators=[InputRequired(_l("Choose what is wrong."))])
+    impact = RadioField(_l("How bad is it?"), choices=IMPACT_CHOICES,
+                        validators=[InputRequired(_l("Choose how bad it is."))])
+    description = TextAreaField(_l("Describe the problem"),
+                                validators=[Optional(), Length(max=2000)])
+    name = StringField(_l("Your name"), validators=[
+        DataRequired(_l("Tell us your name.")), Length(max=100)])
+    phone = StringField(_l("Your phone"), validators=[
+        DataRequired(_l("Tell us a phone number.")), _check_phone])
+    #: Random per rendered form; the same key twice means the same request.
+    key = HiddenField(default=lambda: uuid.uuid4().hex,
+                      validators=[DataRequired(), Length(min=16, max=64)])
+
+    @property
+    def severity(self) -> Severity:
+        return IMPACT_SEVERITY[self.impact.data]
+
+
+class AddInfoForm(PhotosMixin, FlaskForm):
+    note = TextAreaField(_l("What should the technician know?"), validators=[
+        DataRequired(_l("Write what you want to add.")), Length(max=2000)])
+    name = StringField(_l("Your name"), validators=[
+        DataRequired(_l("Tell us your name.")), Length(max=100)])

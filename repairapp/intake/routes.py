@@ -1,0 +1,123 @@
+"""The public pages a QR label opens: /r/<code> (and /R/<code>, for upper-case QR URLs)."""
+
+import json
+from urllib.parse import quote, unquote
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from repairapp.assets.services import asset_for_code
+from repairapp.contracts.services import coverage_for_asset
+from repairapp.db import utcnow
+from repairapp.contracts.models import Severity
+from repairapp.extensions import csrf, db
+from repairapp.i18n import duration
+from repairapp.intake.forms import IMPACT_SEVERITY, AddInfoForm, RequestForm
+from repairapp.tickets import services as tickets
+from repairapp.tickets.models import Category
+
+bp = Blueprint("intake", __name__)
+
+REMEMBER_COOKIE = "requester"
+REMEMBER_SECONDS = 400 * 86400
+
+
+def _asset_or_404(code: str):
+    asset = asset_for_code(code)
+    if asset is None:
+        abort(404)
+    return asset
+
+
+def _remembered() -> dict:
+    try:
+        value = json.loads(unquote(request.cookies.get(REMEMBER_COOKIE, "")))
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _remember(response, name: str, phone: str) -> None:
+    """Name and phone stay on this phone (a cookie) so next time the form is pre-filled."""
+    value = quote(json.dumps({"name": name, "phone": phone}, ensure_ascii=False))
+    response.set_cookie(REMEMBER_COOKIE, value, max_age=REMEMBER_SECONDS, httponly=True,
+                        samesite="Lax", path="/r")
+
+
+def _file_once(asset, form: RequestForm):
+    """The ticket for this form's key: found, or created now. A racing twin is found too."""
+    ticket = tickets.by_idempotency_key(form.key.data)
+    if ticket is not None:
+        return ticket
+    tickets.file_ticket(
+        asset, category=Category(form.category.data), severity=form.severity,
+        description=form.description.data or "", requester_name=form.name.data.strip(),
+        requester_phone=form.phone.data.strip(), idempotency_key=form.key.data,
+        photos=form.reencoded,
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same key was committed by a concurrent request (double tap, network retry).
+        db.session.rollback()
+    return tickets.by_idempotency_key(form.key.data)
+
+
+def _impact_hints(plan) -> dict[str, str]:
+    """The response promise next to each impact choice, e.g. "response within 2 h"."""
+    if plan is None:
+        return {}
+    minutes = {impact: plan.targets(severity)[0] for impact, severity in IMPACT_SEVERITY.items()}
+    return {impact: _("response within %(duration)s", duration=duration(m))
+            for impact, m in minutes.items() if m}
+
+
+def _render(asset, form: RequestForm, info_form: AddInfoForm, status: int = 200):
+    coverage = coverage_for_asset(asset, utcnow())
+    plan = coverage.plan
+    return render_template(
+        "intake/scan.html", asset=asset, coverage=coverage, form=form, info_form=info_form,
+        open_ticket=tickets.open_ticket_for_asset(asset.id), impact_hints=_impact_hints(plan),
+        best_response=plan.targets(Severity.CRITICAL)[0] if plan else None,
+    ), status
+
+
+# The page is public: each form checks its own CSRF token, so an expired page re-renders
+# with everything typed still there instead of failing with a bare 400.
+@bp.route("/r/<code>", methods=["GET", "POST"])
+@bp.route("/R/<code>", methods=["GET", "POST"])
+@csrf.exempt
+def scan(code: str):
+    asset = _asset_or_404(code)
+    form = RequestForm()
+    if form.validate_on_submit():
+        ticket = _file_once(asset, form)
+        response = redirect(url_for("tracking.submitted", token=ticket.tracking_token))
+        _remember(response, form.name.data.strip(), form.phone.data.strip())
+        return response
+    if not form.is_submitted():
+        form.name.data = form.name.data or _remembered().get("name", "")
+        form.phone.data = form.phone.data or _remembered().get("phone", "")
+    return _render(asset, form, AddInfoForm(formdata=None, name=form.name.data),
+                   422 if form.errors else 200)
+
+
+@bp.post("/r/<code>/add")
+@csrf.exempt
+def add_info(code: str):
+    asset = _asset_or_404(code)
+    ticket = tickets.open_ticket_for_asset(asset.id)
+    info_form = AddInfoForm()
+    if ticket is None:
+        flash(_("That request has just been closed. Please file a new one."))
+        return redirect(url_for("intake.scan", code=code))
+    if info_form.validate_on_submit():
+        tickets.add_info(ticket, requester_name=info_form.name.data.strip(),
+                         note=info_form.note.data.strip(), photos=info_form.reencoded)
+        db.session.commit()
+        flash(_("Thank you. We added your information to request %(number)s.",
+                number=ticket.number))
+        return redirect(url_for("intake.scan", code=code))
+    form = RequestForm(formdata=None, name=info_form.name.data)
+    return _render(asset, form, info_form, 422)

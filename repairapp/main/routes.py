@@ -1,0 +1,30 @@
+"""Home and the language switch."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, redirect, request, url_for
+from flask_login import current_user
+
+from repairapp.i18n import LANG_COOKIE, LANGUAGES
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for("tickets.index"))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    """Remember the chosen language for a year and go back where the visitor was."""
+    target = request.args.get("next", "/")
+    if urlsplit(target).netloc or not target.startswith("/"):
+        target = "/"
+    response = redirect(target)
+    if code in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="Lax",
+                            httponly=True)
+    return response

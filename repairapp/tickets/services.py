@@ -1,0 +1,153 @@
+"""Filing tickets and moving them along; every change leaves a TicketEvent."""
+
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from repairapp.accounts.models import User
+from repairapp.assets.models import Asset
+from repairapp.contracts.models import Severity
+from repairapp.contracts.services import coverage_for_asset
+from repairapp.db import utcnow
+from repairapp.extensions import db
+from repairapp.sla.services import due_times
+from repairapp.tickets.models import (
+    OPEN_STATUSES,
+    Category,
+    EventKind,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketPhoto,
+)
+from repairapp.tickets.photos import Photo
+
+#: The minimal staff workflow; the technician issue replaces it with the full state machine.
+TRANSITIONS: dict[Status, tuple[Status, ...]] = {
+    Status.NEW: (Status.ACKNOWLEDGED,),
+    Status.ACKNOWLEDGED: (Status.IN_PROGRESS,),
+    Status.IN_PROGRESS: (Status.RESOLVED,),
+    Status.RESOLVED: (Status.CLOSED, Status.IN_PROGRESS),
+    Status.CLOSED: (),
+}
+
+
+class TransitionError(ValueError):
+    """A status change the workflow does not allow."""
+
+
+def by_idempotency_key(key: str) -> Ticket | None:
+    return db.session.scalar(sa.select(Ticket).where(Ticket.idempotency_key == key))
+
+
+def by_tracking_token(token: str) -> Ticket | None:
+    return db.session.scalar(sa.select(Ticket).where(Ticket.tracking_token == token))
+
+
+def open_ticket_for_asset(asset_id: int) -> Ticket | None:
+    """The most recent open ticket on an asset, if any."""
+    return db.session.scalar(
+        sa.select(Ticket)
+        .where(Ticket.asset_id == asset_id, Ticket.status.in_(OPEN_STATUSES))
+        .order_by(Ticket.id.desc())
+        .limit(1)
+    )
+
+
+def _attach_photos(ticket: Ticket, photos: list[Photo], event: TicketEvent) -> None:
+    for photo in photos:
+        ticket.photos.append(
+            TicketPhoto(content=photo.content, width=photo.width, height=photo.height, event=event)
+        )
+
+
+def file_ticket(
+    asset: Asset,
+    *,
+    category: Category,
+    severity: Severity,
+    description: str,
+    requester_name: str,
+    requester_phone: str,
+    idempotency_key: str,
+    photos: list[Photo] = (),
+    now: datetime | None = None,
+) -> Ticket:
+    """Create a ticket with the asset's coverage and due times frozen as of `now`."""
+    now = now or utcnow()
+    coverage = coverage_for_asset(asset, now)
+    response_due, resolution_due = due_times(coverage.plan, severity, now)
+    period = coverage.period
+    ticket = Ticket(
+        asset=asset,
+        customer_id=asset.site.customer_id,
+        status=Status.NEW,
+        severity=severity,
+        category=category,
+        description=description,
+        requester_name=requester_name,
+        requester_phone=requester_phone,
+        idempotency_key=idempotency_key,
+        tracking_token=secrets.token_urlsafe(24),
+        coverage_state=coverage.state,
+        plan=coverage.plan,
+        plan_name=coverage.plan.name if coverage.plan else "",
+        contract_id=period.contract_id if period else None,
+        coverage_start=period.start if period else None,
+        coverage_end=period.end if period else None,
+        is_chargeable=coverage.is_chargeable,
+        response_due_at=response_due,
+        resolution_due_at=resolution_due,
+        created_at=now,
+    )
+    db.session.add(ticket)
+    event = TicketEvent(kind=EventKind.CREATED, actor_name=requester_name,
+                        to_value=Status.NEW.value, created_at=now)
+    ticket.events.append(event)
+    _attach_photos(ticket, list(photos), event)
+    db.session.flush()
+    return ticket
+
+
+def add_info(ticket: Ticket, *, requester_name: str, note: str, photos: list[Photo] = ()) -> TicketEvent:
+    """Someone at the site adds to an open ticket instead of filing a duplicate."""
+    event = TicketEvent(kind=EventKind.INFO_ADDED, actor_name=requester_name, note=note)
+    ticket.events.append(event)
+    _attach_photos(ticket, list(photos), event)
+    db.session.flush()
+    return event
+
+
+def allowed_transitions(ticket: Ticket) -> tuple[Status, ...]:
+    return TRANSITIONS[ticket.status]
+
+
+def change_status(ticket: Ticket, to: Status, actor: User, note: str = "",
+                  now: datetime | None = None) -> TicketEvent:
+    """Move a ticket to `to`, stamping response / resolution times; refuses other moves."""
+    if to not in TRANSITIONS[ticket.status]:
+        raise TransitionError(f"{ticket.status.value} -> {to.value}")
+    now = now or utcnow()
+    event = TicketEvent(kind=EventKind.STATUS, actor=actor, actor_name=actor.name,
+                        from_value=ticket.status.value, to_value=to.value, note=note,
+                        created_at=now)
+    ticket.events.append(event)
+    ticket.status = to
+    if to is Status.ACKNOWLEDGED and ticket.responded_at is None:
+        ticket.responded_at = now
+    elif to is Status.RESOLVED:
+        ticket.resolved_at = now
+    elif to is Status.CLOSED:
+        ticket.closed_at = now
+    db.session.flush()
+    return event
+
+
+def staff_tickets(statuses: tuple[Status, ...] | None = None, limit: int = 200) -> list[Ticket]:
+    """Newest tickets first, optionally of some statuses, with asset and site loaded."""
+    query = sa.select(Ticket).options(joinedload(Ticket.asset).joinedload(Asset.site))
+    if statuses is not None:
+        query = query.where(Ticket.status.in_(statuses))
+    return list(db.session.scalars(query.order_by(Ticket.id.desc()).limit(limit)))

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from repairapp.accounts.models import Role, User
 from repairapp.assets.models import Asset
 from repairapp.assets.services import issue_label
-from repairapp.contracts.models import Contract, PlanKind, ServicePlan, ServiceLevel, Severity
+from repairapp.contracts.models import Contract, PlanKind, ServiceLevel, ServicePlan, Severity
 from repairapp.customers.models import Customer, Site
 from repairapp.db import utcnow
 from repairapp.extensions import db
@@ -97,10 +97,10 @@ def _contracts(assets, tiers, plans, today: date) -> None:
     for n, (asset, tier) in enumerate(zip(assets, tiers, strict=True)):
         if tier is None:
             continue
-        if tier == "lapsed":
-            start, end, plan = today - timedelta(days=395), today - timedelta(days=31), by_level["B"]
-        else:
-            start, end, plan = today - timedelta(days=100), today + timedelta(days=265), by_level[tier]
+        # Lapsed: a B contract that ended a month ago. Others run from 100 days ago.
+        start, end = (-395, -31) if tier == "lapsed" else (-100, 265)
+        plan = by_level["B" if tier == "lapsed" else tier]
+        start, end = today + timedelta(days=start), today + timedelta(days=end)
         db.session.add(Contract(
             number=f"HT-{today.year}-{n + 1:03d}", customer=asset.site.customer, plan=plan,
             start_date=start, end_date=end, amount=Decimal("12800.00"), assets=[asset]))

@@ -17,7 +17,6 @@ from repairapp.contracts.models import (
 )
 from repairapp.extensions import db
 
-
 CHARGEABLE_STATES = {CoverageState.LAPSED, CoverageState.NOT_COVERED}
 
 

@@ -7,6 +7,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, MultipleFileField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from repairapp.contracts.models import Severity
@@ -16,7 +17,7 @@ from repairapp.tickets.photos import PhotoError, reencode
 MAX_PHOTOS = 3
 PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-]{6,24}$")
 
-CATEGORY_CHOICES = [(category.value, label) for category, label in CATEGORY.items()]
+CATEGORY_CHOICES = [SelectChoice(category.value, label) for category, label in CATEGORY.items()]
 #: Impact as a requester sees it, and the severity it means for the SLA.
 IMPACT_SEVERITY = {
     "stopped": Severity.CRITICAL,
@@ -24,9 +25,9 @@ IMPACT_SEVERITY = {
     "minor": Severity.MINOR,
 }
 IMPACT_CHOICES = [
-    ("stopped", _l("Production stopped")),
-    ("partial", _l("Partly working")),
-    ("minor", _l("Minor, can wait")),
+    SelectChoice("stopped", _l("Production stopped")),
+    SelectChoice("partial", _l("Partly working")),
+    SelectChoice("minor", _l("Minor, can wait")),
 ]
 
 

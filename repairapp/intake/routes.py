@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from repairapp.assets.services import asset_for_code
+from repairapp.contracts.models import Severity
 from repairapp.contracts.services import coverage_for_asset
 from repairapp.db import utcnow
-from repairapp.contracts.models import Severity
 from repairapp.extensions import csrf, db
 from repairapp.i18n import duration
 from repairapp.intake.forms import IMPACT_SEVERITY, AddInfoForm, RequestForm

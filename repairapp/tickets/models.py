@@ -148,3 +148,5 @@ class TicketPhoto(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     ticket: Mapped[Ticket] = relationship(back_populates="photos")
+    #: The event (filing, or added information) the photo came with.
+    event: Mapped[TicketEvent | None] = relationship()

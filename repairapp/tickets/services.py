@@ -111,7 +111,9 @@ def file_ticket(
     return ticket
 
 
-def add_info(ticket: Ticket, *, requester_name: str, note: str, photos: list[Photo] = ()) -> TicketEvent:
+def add_info(
+    ticket: Ticket, *, requester_name: str, note: str, photos: list[Photo] = ()
+) -> TicketEvent:
     """Someone at the site adds to an open ticket instead of filing a duplicate."""
     event = TicketEvent(kind=EventKind.INFO_ADDED, actor_name=requester_name, note=note)
     ticket.events.append(event)

@@ -1,0 +1,61 @@
+# Two commands a newcomer needs: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+PYTEST := $(BIN)/python -m pytest -c tests/pytest.ini --rootdir .
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+I18N   := repairapp/translations
+
+.PHONY: run test test-sqlite test-postgres lint i18n-extract i18n-update translations bench clean
+
+$(BIN)/python:
+	.ci/system-deps run
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements.txt tests/requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r tests/requirements.txt
+	touch $@
+
+translations: $(VENV)/.run-deps
+	$(BIN)/pybabel compile -q -d $(I18N) -D messages
+
+## make run: install, migrate, load the demo into an empty database, serve on 127.0.0.1:5000
+run: $(VENV)/.run-deps translations
+	$(FLASK) db upgrade
+	$(FLASK) demo load --base-url http://$(HOST):$(PORT)
+	@echo "\nServing on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## make test: the whole suite on SQLite, then on a real PostgreSQL server started here
+test: $(VENV)/.test-deps translations
+	.ci/system-deps test
+	$(MAKE) --no-print-directory lint test-sqlite test-postgres
+
+test-sqlite:
+	$(PYTEST)
+
+test-postgres:
+	REPAIRAPP_TEST_DATABASE_URL=$${REPAIRAPP_TEST_DATABASE_URL:-$$(.ci/postgres)} $(PYTEST)
+
+lint:
+	$(BIN)/ruff check --config .ci/ruff.toml repairapp tests bench wsgi.py migrations/env.py
+
+i18n-extract:
+	$(BIN)/pybabel extract -F $(I18N)/babel.cfg -k _l -k lazy_gettext --no-location \
+		--sort-output --project repairapp -o $(I18N)/messages.pot repairapp templates
+
+i18n-update: i18n-extract
+	$(BIN)/pybabel update -i $(I18N)/messages.pot -d $(I18N) --no-fuzzy-matching --ignore-obsolete
+
+bench: $(VENV)/.test-deps translations
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) instance test-output .pytest_cache

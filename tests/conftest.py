@@ -1,0 +1,119 @@
+"""Fixtures shared by every test: one database per run (SQLite or PostgreSQL), an app,
+clients, and clean tables between tests.
+
+Set REPAIRAPP_TEST_DATABASE_URL to run on PostgreSQL (`make test` does it for the second pass).
+"""
+
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from repairapp import create_app
+from repairapp.extensions import db
+
+OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("REPAIRAPP_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def _reset_schema(url: str) -> None:
+    """Start the run from an empty database so the schema comes from migrations alone."""
+    if not url.startswith("postgresql"):
+        return
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = _database_url(tmp_path_factory)
+    _reset_schema(url)
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret",
+        "SERVER_NAME": None,
+    })
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(app):
+    """Each test starts with empty tables and an app context."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Auth:
+    """Log staff in and out through the real log-in form."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str, password: str = "secret-pass-1"):
+        page = self.client.get("/accounts/login").get_data(as_text=True)
+        return self.client.post("/accounts/login", data={
+            "email": email, "password": password, "csrf_token": token_from(page)})
+
+    def logout(self):
+        page = self.client.get("/tickets/").get_data(as_text=True)
+        return self.client.post("/accounts/logout", data={"csrf_token": token_from(page)})
+
+
+def token_from(html: str) -> str:
+    """The CSRF token embedded in a rendered form."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token in page"
+    return match.group(1)
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served over real HTTP on a free loopback port, for the browser tests."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    OUTPUT.mkdir(exist_ok=True)
+    return OUTPUT

@@ -1,0 +1,174 @@
+"""The public scan page and filing a request from it."""
+
+import io
+import re
+
+import sqlalchemy as sa
+from PIL import Image
+
+import factories as f
+from intake.conftest import jpeg_bytes, scan_url
+from repairapp.db import utcnow
+from repairapp.extensions import db
+from repairapp.tickets.models import Status, Ticket, TicketEvent, TicketPhoto
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_scan_page_identifies_the_machine_without_login(client, covered_asset):
+    """Tag, name, model, site, customer and the coverage promise are shown to anyone."""
+    html = client.get(scan_url(covered_asset), headers={"Accept-Language": "en"}).get_data(
+        as_text=True)
+    for text in (covered_asset.tag, "WMS server", "R750", covered_asset.site.name,
+                 covered_asset.site.customer.name, "Level A contract until 2099-12-31",
+                 "Response within 1 h"):
+        assert text in html
+
+
+def test_upper_case_url_and_misread_letters_open_the_same_page(client, covered_asset):
+    """/R/<CODE>, a lower-case code, and O/I/L typed for 0/1 all find the label."""
+    code = covered_asset.active_label.code
+    typed = code.lower().replace("0", "o").replace("1", "l")
+    for url in (f"/R/{code}", f"/r/{code.lower()}", f"/r/{typed}"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_unknown_code_is_a_plain_404_and_writes_nothing(client, covered_asset):
+    """An unknown code shows one plain page; posting to it creates no ticket."""
+    for url in ("/r/ZZZZZZZZZZZZ", "/r/short", "/r/" + "A" * 40):
+        assert client.get(url).status_code == 404
+        assert client.post(url, data={"name": "x"}).status_code == 404
+    assert count(Ticket) == 0 and count(TicketEvent) == 0
+
+
+def test_revoked_label_is_404(client, covered_asset):
+    """A revoked label no longer opens its asset."""
+    label = covered_asset.active_label
+    label.revoked_at = utcnow()
+    db.session.commit()
+    assert client.get(f"/r/{label.code}").status_code == 404
+
+
+def test_submission_creates_ticket_and_redirects_to_confirmation(requester):
+    """A valid request makes one ticket and shows its number and tracking link."""
+    response = requester.submit()
+    assert response.status_code == 302
+    ticket = db.session.scalar(sa.select(Ticket))
+    assert response.headers["Location"] == f"/t/{ticket.tracking_token}/submitted"
+    page = requester.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert ticket.number in page and f"/t/{ticket.tracking_token}" in page
+    assert ticket.status is Status.NEW and ticket.requester_name == "周师傅"
+    assert [e.kind.value for e in ticket.events] == ["created"]
+
+
+def test_same_form_submitted_twice_makes_one_ticket(requester):
+    """A double tap or a retry with the same form key returns the first ticket."""
+    html = requester.open().get_data(as_text=True)
+    first = requester.submit(html)
+    second = requester.submit(html)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert count(Ticket) == 1
+
+
+def test_two_forms_make_two_tickets(requester):
+    """Two separately opened forms are two requests."""
+    requester.submit()
+    requester.submit()
+    assert count(Ticket) == 2
+
+
+def test_validation_errors_keep_everything_typed(requester):
+    """A bad phone number is explained next to the field; every other answer stays."""
+    html = requester.open().get_data(as_text=True)
+    response = requester.submit(html, phone="abc", description="Spindle alarm 报警")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Enter a phone number we can call" in page
+    assert "Spindle alarm 报警" in page and 'value="周师傅"' in page
+    assert re.search(r'value="error" checked|checked[^>]*value="error"', page)
+    assert requester.form_fields(page)["key"] == requester.form_fields(html)["key"]
+    assert count(Ticket) == 0
+
+
+def test_missing_choices_are_reported_in_chinese(requester):
+    """A Chinese browser gets the messages in Chinese."""
+    requester.client.set_cookie("lang", "zh")
+    page = requester.submit(category=None, impact=None).get_data(as_text=True)
+    assert "请选择故障类型。" in page and "请选择影响程度" in page
+    assert count(Ticket) == 0
+
+
+def test_missing_csrf_token_rerenders_with_input_and_writes_nothing(requester):
+    """A lost or forged CSRF token never files a ticket, but the typed text survives."""
+    response = requester.submit(csrf_token="forged", description="keep me")
+    assert response.status_code == 422
+    assert "keep me" in response.get_data(as_text=True)
+    assert count(Ticket) == 0
+
+
+def test_photos_are_reencoded_downscaled_and_stripped(requester, app):
+    """A 3000x2000 phone photo with GPS EXIF is stored as a bounded JPEG without EXIF."""
+    requester.submit(photos=[jpeg_bytes(exif_gps=True), jpeg_bytes(color="blue")])
+    photos = db.session.scalars(sa.select(TicketPhoto)).all()
+    assert len(photos) == 2
+    limit = app.config["PHOTO_MAX_PIXELS"]
+    for photo in photos:
+        img = Image.open(io.BytesIO(photo.content))
+        assert img.format == "JPEG" and max(img.size) == limit
+        assert not img.getexif()
+
+
+def test_more_than_three_photos_is_refused(requester):
+    """Four photos get a message and no ticket."""
+    response = requester.submit(photos=[jpeg_bytes((20, 20))] * 4)
+    assert response.status_code == 422 and count(Ticket) == 0
+
+
+def test_a_file_that_is_not_an_image_is_refused(requester):
+    """A PDF renamed .jpg is a validation error, not a crash."""
+    response = requester.submit(photos=[b"%PDF-1.4 not an image"])
+    assert response.status_code == 422 and count(Ticket) == 0
+
+
+def test_name_and_phone_are_remembered_on_the_phone(requester):
+    """After one request, the next form on the same phone is pre-filled."""
+    requester.submit(name="Liu Wei", phone="+86 138 0013 8000")
+    page = requester.open().get_data(as_text=True)
+    assert 'value="Liu Wei"' in page and 'value="+86 138 0013 8000"' in page
+
+
+def test_open_ticket_is_shown_first_and_info_can_be_added(requester, covered_asset):
+    """A second visitor sees the open request and adds to it instead of duplicating it."""
+    requester.submit()
+    ticket = db.session.scalar(sa.select(Ticket))
+    html = requester.open().get_data(as_text=True)
+    assert ticket.number in html
+    response = requester.client.post(f"{scan_url(covered_asset)}/add", data={
+        "note": "Also smoking now", "name": "Zhao", "csrf_token": requester.form_fields(html)[
+            "csrf_token"]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert count(Ticket) == 1
+    assert [e.kind.value for e in ticket.events] == ["created", "info_added"]
+    assert ticket.events[-1].note == "Also smoking now"
+
+
+def test_add_info_without_note_keeps_input(requester, covered_asset):
+    """Adding information needs a note; the name typed stays."""
+    requester.submit()
+    html = requester.open().get_data(as_text=True)
+    response = requester.client.post(f"{scan_url(covered_asset)}/add", data={
+        "note": "", "name": "Zhao Keep", "csrf_token": requester.form_fields(html)["csrf_token"]})
+    assert response.status_code == 422 and "Zhao Keep" in response.get_data(as_text=True)
+
+
+def test_chargeable_asset_warns_before_submission(client):
+    """A never-covered machine says "Not covered — chargeable" before the form."""
+    f.standard_plans()
+    machine = f.asset(accepted=None, warranty_months=0)
+    page = client.get(scan_url(machine), headers={"Accept-Language": "en"}).get_data(
+        as_text=True)
+    assert "Not covered — chargeable" in page
+    assert "charged per incident" in page

@@ -4,6 +4,7 @@ clients, and clean tables between tests.
 Set REPAIRAPP_TEST_DATABASE_URL to run on PostgreSQL (`make test` does it for the second pass).
 """
 
+import contextvars
 import os
 import re
 import threading
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
@@ -38,6 +40,17 @@ def _reset_schema(url: str) -> None:
     engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request outside the test's app context, as a real server would.
+
+    Otherwise Flask reuses the test's app context: `g`, the chosen locale, the logged-in
+    user and the database session would leak from one request into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     url = _database_url(tmp_path_factory)
@@ -48,6 +61,7 @@ def app(tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": None,
     })
+    app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
     return app

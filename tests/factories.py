@@ -16,8 +16,9 @@ PASSWORD = "secret-pass-1"
 
 
 def _add(obj):
+    """Committed, so the app sees it from its own session, as with real requests."""
     db.session.add(obj)
-    db.session.flush()
+    db.session.commit()
     return obj
 
 

@@ -50,13 +50,13 @@ def _file_once(asset, form: RequestForm):
     ticket = tickets.by_idempotency_key(form.key.data)
     if ticket is not None:
         return ticket
-    tickets.file_ticket(
-        asset, category=Category(form.category.data), severity=form.severity,
-        description=form.description.data or "", requester_name=form.name.data.strip(),
-        requester_phone=form.phone.data.strip(), idempotency_key=form.key.data,
-        photos=form.reencoded,
-    )
     try:
+        tickets.file_ticket(
+            asset, category=Category(form.category.data), severity=form.severity,
+            description=form.description.data or "", requester_name=form.name.data.strip(),
+            requester_phone=form.phone.data.strip(), idempotency_key=form.key.data,
+            photos=form.reencoded,
+        )
         db.session.commit()
     except IntegrityError:
         # The same key was committed by a concurrent request (double tap, network retry).

@@ -1,0 +1,50 @@
+"""The requester's private tracking page."""
+
+from datetime import date
+
+import factories as f
+from repairapp.accounts.models import Role
+from repairapp.contracts.models import Severity
+from repairapp.extensions import db
+from repairapp.tickets import services
+from repairapp.tickets.models import Category, Status
+
+
+def _ticket():
+    plans = f.standard_plans()
+    machine = f.asset(accepted=date(2020, 1, 1), name="Laser cutter")
+    f.contract(machine, plans["A"], date(2020, 1, 1), date(2099, 1, 1))
+    return services.file_ticket(machine, category=Category.ERROR, severity=Severity.CRITICAL,
+                                description="secret detail", requester_name="Zhou",
+                                requester_phone="13900000001", idempotency_key="t" * 20)
+
+
+def test_tracking_page_shows_status_and_public_timeline(client):
+    """Status and each public step are shown; staff notes are not."""
+    ticket = _ticket()
+    tech = f.user(Role.TECHNICIAN)
+    services.change_status(ticket, Status.ACKNOWLEDGED, tech, note="internal: customer grumpy")
+    db.session.commit()
+    page = client.get(f"/t/{ticket.tracking_token}",
+                      headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert ticket.number in page and "Laser cutter" in page
+    assert "Request received" in page and "Acknowledged" in page
+    assert "customer grumpy" not in page and "13900000001" not in page
+
+
+def test_unknown_tracking_token_is_404(client):
+    """A guessed token finds nothing."""
+    _ticket()
+    db.session.commit()
+    assert client.get("/t/not-a-real-token").status_code == 404
+    assert client.get("/t/" + "x" * 100).status_code == 404
+
+
+def test_tracking_token_is_long_and_random(client):
+    """Tokens carry at least 128 bits and differ between tickets."""
+    first = _ticket()
+    assert len(first.tracking_token) >= 32
+    other = services.file_ticket(first.asset, category=Category.OTHER, severity=Severity.MINOR,
+                                 description="", requester_name="A", requester_phone="1390000",
+                                 idempotency_key="u" * 20)
+    assert first.tracking_token != other.tracking_token

@@ -24,7 +24,7 @@ $(VENV)/.test-deps: requirements.txt tests/requirements.txt | $(BIN)/python
 	touch $@
 
 translations: $(VENV)/.run-deps
-	$(BIN)/pybabel compile -q -d $(I18N) -D messages
+	$(BIN)/pybabel compile -d $(I18N) -D messages --statistics
 
 ## make run: install, migrate, load the demo into an empty database, serve on 127.0.0.1:5000
 run: $(VENV)/.run-deps translations

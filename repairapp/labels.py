@@ -34,7 +34,24 @@ COVERAGE = {
 }
 
 
+#: Button wording for moving a ticket to a status (verbs, not the status names).
+ACTION = {
+    Status.ACKNOWLEDGED: _l("Acknowledge"),
+    Status.IN_PROGRESS: _l("Start work"),
+    Status.RESOLVED: _l("Mark resolved"),
+    Status.CLOSED: _l("Close"),
+}
+
+
+def action_label(current: Status, to: Status):
+    """"Reopen" when a resolved ticket goes back to work, else the plain verb."""
+    if current is Status.RESOLVED and to is Status.IN_PROGRESS:
+        return _l("Reopen")
+    return ACTION[to]
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(STATUS_LABEL=STATUS, SEVERITY_LABEL=SEVERITY,
                                  CATEGORY_LABEL=CATEGORY, COVERAGE_LABEL=COVERAGE)
+    app.jinja_env.globals["action_label"] = action_label
     app.jinja_env.filters["status"] = Status

@@ -1,0 +1,97 @@
+"""End to end in a real browser: scan, file with a photo, track; staff resolve; track again."""
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+import factories as f
+from repairapp.accounts.models import Role
+from repairapp.extensions import db
+from repairapp.tickets.models import Status, Ticket, TicketPhoto
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo_asset():
+    plans = f.standard_plans()
+    machine = f.asset(accepted=date(2020, 1, 1), name="立体库堆垛机 AS/RS stacker",
+                      model="SRM-12")
+    f.contract(machine, plans["A"], date(2020, 1, 1), date(2099, 12, 31))
+    return machine
+
+
+def _file_request(page, scan_url, photo):
+    page.goto(scan_url)
+    page.locator("label.tile", has=page.locator("input[value=error]")).click()
+    page.locator("label.tile", has=page.locator("input[value=stopped]")).click()
+    page.fill("textarea[name=description]", "报警 E42，主轴不转 / spindle alarm")
+    page.fill("input[name=name]", "周师傅")
+    page.fill("input[name=phone]", "139 0000 0001")
+    page.set_input_files("input[name=photos]", str(photo))
+    page.wait_for_function("!document.querySelector('#request button').disabled")
+    with page.expect_request(lambda r: r.method == "POST") as posted:
+        page.click("#request button.primary")
+    page.wait_for_url("**/submitted")
+    return posted.value
+
+
+def test_phone_files_request_and_follows_it_to_resolved(
+        browser, phone, live_server, demo_asset, camera_photo, output_dir):
+    """375x667 Chromium: scan → form with photo → confirmation → tracking → staff resolve."""
+    page = phone.new_page()
+    request = _file_request(page, f"{live_server}/r/{demo_asset.active_label.code}",
+                            camera_photo)
+    # The phone shrank the multi-megabyte photo before sending it.
+    assert request.sizes()["requestBodySize"] < camera_photo.stat().st_size / 3
+    page.screenshot(path=output_dir / "01-submitted.png", full_page=True)
+    assert "R0" in page.inner_text("h1")
+    tracking = page.get_attribute("#tracking-link", "href")
+
+    page.goto(f"{live_server}{tracking}")
+    assert "已收到" in page.inner_text(".status")
+    page.screenshot(path=output_dir / "02-tracking-new.png", full_page=True)
+
+    ticket = db.session.scalar(sa.select(Ticket))
+    photo = db.session.scalar(sa.select(TicketPhoto))
+    assert ticket.asset_id == demo_asset.id and max(photo.width, photo.height) <= 1600
+
+    staff = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 667})
+    desk = staff.new_page()
+    user = f.user(Role.DISPATCHER, email="disp@example.com")
+    desk.goto(f"{live_server}/accounts/login")
+    desk.fill("input[name=email]", user.email)
+    desk.fill("input[name=password]", f.PASSWORD)
+    desk.click("button.primary")
+    desk.click(f"text={ticket.number}")
+    for to in ("acknowledged", "in_progress", "resolved"):
+        desk.click(f"form:has(input[value={to}]) button")
+        desk.wait_for_load_state()
+    desk.screenshot(path=output_dir / "03-staff-resolved.png", full_page=True)
+    staff.close()
+
+    page.reload()
+    assert "已解决" in page.inner_text(".status")
+    timeline = page.inner_text(".timeline")
+    assert all(word in timeline for word in ("已收到报修", "已确认", "处理中", "已解决"))
+    page.screenshot(path=output_dir / "04-tracking-resolved.png", full_page=True)
+    db.session.expire_all()
+    assert db.session.get(Ticket, ticket.id).status is Status.RESOLVED
+
+
+def test_form_works_without_javascript(browser, live_server, demo_asset):
+    """JavaScript only enhances: with it off, the same request still goes through."""
+    context = browser.new_context(java_script_enabled=False, locale="en-US",
+                                  viewport={"width": 375, "height": 667})
+    page = context.new_page()
+    page.goto(f"{live_server}/r/{demo_asset.active_label.code}")
+    page.check("input[value=software]")
+    page.check("input[value=minor]")
+    page.fill("input[name=name]", "No JS")
+    page.fill("input[name=phone]", "13900000002")
+    page.click("#request button.primary")
+    page.wait_for_url("**/submitted")
+    assert "sent" in page.inner_text("h1")
+    context.close()
+    assert db.session.scalar(sa.select(Ticket.requester_name)) == "No JS"

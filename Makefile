@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 I18N   := repairapp/translations
 
-.PHONY: run test test-sqlite test-postgres lint i18n-extract i18n-update translations bench clean
+.PHONY: run test test-sqlite test-postgres lint i18n-extract i18n-update translations clean
 
 $(BIN)/python:
 	.ci/system-deps run
@@ -45,7 +45,7 @@ test-postgres:
 	REPAIRAPP_TEST_DATABASE_URL=$${REPAIRAPP_TEST_DATABASE_URL:-$$(.ci/postgres)} $(PYTEST)
 
 lint:
-	$(BIN)/ruff check --config .ci/ruff.toml repairapp tests bench wsgi.py migrations/env.py
+	$(BIN)/ruff check --config .ci/ruff.toml repairapp tests wsgi.py migrations/env.py
 
 i18n-extract:
 	$(BIN)/pybabel extract -F $(I18N)/babel.cfg -k _l -k lazy_gettext --no-location \
@@ -53,9 +53,6 @@ i18n-extract:
 
 i18n-update: i18n-extract
 	$(BIN)/pybabel update -i $(I18N)/messages.pot -d $(I18N) --no-fuzzy-matching --ignore-obsolete
-
-bench: $(VENV)/.test-deps translations
-	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) instance test-output .pytest_cache

@@ -40,6 +40,11 @@ def _reset_schema(url: str) -> None:
     engine.dispose()
 
 
+def pytest_report_header(config):
+    url = os.environ.get("REPAIRAPP_TEST_DATABASE_URL")
+    return f"database: {'PostgreSQL ' + url if url else 'SQLite (temporary file)'}"
+
+
 class IsolatedClient(FlaskClient):
     """Runs each request outside the test's app context, as a real server would.
 

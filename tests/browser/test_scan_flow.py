@@ -30,7 +30,7 @@ def _file_request(page, scan_url, photo):
     page.fill("input[name=name]", "周师傅")
     page.fill("input[name=phone]", "139 0000 0001")
     page.set_input_files("input[name=photos]", str(photo))
-    page.wait_for_function("!document.querySelector('#request button').disabled")
+    page.wait_for_selector("#request button.primary:enabled")  # photo shrunk
     with page.expect_request(lambda r: r.method == "POST") as posted:
         page.click("#request button.primary")
     page.wait_for_url("**/submitted")

@@ -172,3 +172,11 @@ def test_chargeable_asset_warns_before_submission(client):
         as_text=True)
     assert "Not covered — chargeable" in page
     assert "charged per incident" in page
+
+
+def test_scan_page_may_load_nothing_from_another_host(client, covered_asset):
+    """The Content-Security-Policy confines scripts, styles and images to this host."""
+    response = client.get(scan_url(covered_asset))
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert "Accept-Language" in response.headers["Vary"]

@@ -1,5 +1,6 @@
 """Demo data for `make run`: every coverage state, every tier, four staff accounts."""
 
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -122,7 +123,7 @@ def load_demo() -> list[Asset]:
     file_ticket(assets[5], category=Category.SOFTWARE, severity=Severity.CRITICAL,
                 description="WMS 界面无法登录 / WMS screen will not log in",
                 requester_name="周师傅", requester_phone="139 0000 0001",
-                idempotency_key="demo-open-ticket-0001")
+                idempotency_key=uuid.uuid4().hex)
     return assets
 
 

@@ -33,6 +33,6 @@ def test_constraints_are_named_by_convention():
     """Unique and foreign-key constraints carry predictable names (reviewable migrations)."""
     inspector = sa.inspect(db.engine)
     uniques = {u["name"] for u in inspector.get_unique_constraints("tickets")}
-    assert {"uq_tickets_idempotency_key", "uq_tickets_tracking_token"} <= uniques
+    assert {"uq_tickets_asset_id_idempotency_key", "uq_tickets_tracking_token"} <= uniques
     fks = {fk["name"] for fk in inspector.get_foreign_keys("tickets")}
     assert "fk_tickets_asset_id_assets" in fks

@@ -149,12 +149,13 @@ def upgrade():
     sa.Column('responded_at', sa.DateTime(), nullable=True),
     sa.Column('resolved_at', sa.DateTime(), nullable=True),
     sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['asset_id'], ['assets.id'], name=op.f('fk_tickets_asset_id_assets')),
     sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_tickets_contract_id_contracts')),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_tickets_customer_id_customers')),
     sa.ForeignKeyConstraint(['plan_id'], ['service_plans.id'], name=op.f('fk_tickets_plan_id_service_plans')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tickets')),
-    sa.UniqueConstraint('idempotency_key', name=op.f('uq_tickets_idempotency_key')),
+    sa.UniqueConstraint('asset_id', 'idempotency_key', name=op.f('uq_tickets_asset_id_idempotency_key')),
     sa.UniqueConstraint('tracking_token', name=op.f('uq_tickets_tracking_token'))
     )
     with op.batch_alter_table('tickets', schema=None) as batch_op:

@@ -1,7 +1,7 @@
 """Service plans (contract tiers) and contracts that cover assets."""
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -42,6 +42,13 @@ class CoverageState(enum.Enum):
     #: Had warranty or a contract that ended: chargeable until paid from the expiry on.
     LAPSED = "lapsed"
     NOT_COVERED = "not_covered"
+
+
+def first_uncovered_day(state: CoverageState, last_covered: date | None) -> date | None:
+    """The day coverage lapsed on (shown as "lapsed on …"), for lapsed coverage only."""
+    if state is not CoverageState.LAPSED or last_covered is None:
+        return None
+    return last_covered + timedelta(days=1)
 
 
 class ServicePlan(db.Model):

@@ -14,6 +14,7 @@ from repairapp.contracts.models import (
     PlanKind,
     ServicePlan,
     contract_assets,
+    first_uncovered_day,
 )
 from repairapp.extensions import db
 
@@ -44,10 +45,7 @@ class Coverage:
 
     @property
     def lapsed_on(self) -> date | None:
-        """First uncovered day after the last coverage, for lapsed assets."""
-        if self.state is not CoverageState.LAPSED or self.period is None:
-            return None
-        return self.period.end + timedelta(days=1)
+        return first_uncovered_day(self.state, self.period.end if self.period else None)
 
 
 def warranty_period(acceptance: date | None, months: int) -> Period | None:

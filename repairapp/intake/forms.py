@@ -6,7 +6,9 @@ import uuid
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, MultipleFileField, RadioField, StringField, TextAreaField
+from flask_wtf.file import MultipleFileField
+from werkzeug.datastructures import FileStorage
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -44,7 +46,7 @@ class PhotosMixin:
 
     def validate_photos(self, field):
         """Re-encode now: a file that is not a readable image is a validation error."""
-        files = [f for f in (field.data or []) if f and f.filename]
+        files = [f for f in (field.data or []) if isinstance(f, FileStorage) and f.filename]
         if len(files) > MAX_PHOTOS:
             raise ValidationError(_l("Attach at most 3 photos."))
         max_side = current_app.config["PHOTO_MAX_PIXELS"]

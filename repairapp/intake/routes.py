@@ -33,7 +33,7 @@ def _asset_or_404(code: str):
 def _remembered() -> dict:
     try:
         value = json.loads(unquote(request.cookies.get(REMEMBER_COOKIE, "")))
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     return value if isinstance(value, dict) else {}
 
@@ -42,26 +42,33 @@ def _remember(response, name: str, phone: str) -> None:
     """Name and phone stay on this phone (a cookie) so next time the form is pre-filled."""
     value = quote(json.dumps({"name": name, "phone": phone}, ensure_ascii=False))
     response.set_cookie(REMEMBER_COOKIE, value, max_age=REMEMBER_SECONDS, httponly=True,
-                        samesite="Lax", path="/r")
+                        samesite="Lax")
 
 
 def _file_once(asset, form: RequestForm):
-    """The ticket for this form's key: found, or created now. A racing twin is found too."""
-    ticket = tickets.by_idempotency_key(form.key.data)
+    """The ticket for this form's key: found, or created now. A racing twin is found too.
+
+    The commit lives here, not in a service, because the race is only visible at the
+    database: the losing insert fails on the unique key and answers with the winner.
+    """
+    ticket = tickets.by_idempotency_key(asset.id, form.key.data)
     if ticket is not None:
         return ticket
     try:
-        tickets.file_ticket(
+        ticket = tickets.file_ticket(
             asset, category=Category(form.category.data), severity=form.severity,
             description=form.description.data or "", requester_name=form.name.data.strip(),
             requester_phone=form.phone.data.strip(), idempotency_key=form.key.data,
             photos=form.reencoded,
         )
         db.session.commit()
+        return ticket
     except IntegrityError:
-        # The same key was committed by a concurrent request (double tap, network retry).
         db.session.rollback()
-    return tickets.by_idempotency_key(form.key.data)
+        twin = tickets.by_idempotency_key(asset.id, form.key.data)
+        if twin is None:
+            raise
+        return twin
 
 
 def _impact_hints(plan) -> dict[str, str]:
@@ -97,8 +104,10 @@ def scan(code: str):
         _remember(response, form.name.data.strip(), form.phone.data.strip())
         return response
     if not form.is_submitted():
-        form.name.data = form.name.data or _remembered().get("name", "")
-        form.phone.data = form.phone.data or _remembered().get("phone", "")
+        form.name.data = _remembered().get("name", "")
+        form.phone.data = _remembered().get("phone", "")
+    elif form.key.errors:
+        form.key.data = form.key.default()  # a mangled key: this submit starts afresh
     return _render(asset, form, AddInfoForm(formdata=None, name=form.name.data),
                    422 if form.errors else 200)
 
@@ -110,8 +119,12 @@ def add_info(code: str):
     ticket = tickets.open_ticket_for_asset(asset.id)
     info_form = AddInfoForm()
     if ticket is None:
-        flash(_("That request has just been closed. Please file a new one."))
-        return redirect(url_for("intake.scan", code=code))
+        # Closed meanwhile: offer the note as a new request rather than lose it.
+        flash(_("That request has just been closed. Your note is below: send it as a new "
+                "request."))
+        form = RequestForm(formdata=None, name=info_form.name.data,
+                           description=info_form.note.data)
+        return _render(asset, form, AddInfoForm(formdata=None), 409)
     if info_form.validate_on_submit():
         tickets.add_info(ticket, requester_name=info_form.name.data.strip(),
                          note=info_form.note.data.strip(), photos=info_form.reencoded)

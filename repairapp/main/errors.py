@@ -8,6 +8,12 @@ from repairapp.extensions import db
 
 
 def register(app: Flask) -> None:
+    @app.errorhandler(400)
+    def bad_request(error):
+        return render_template("errors/error.html", title=_("Bad request"),
+                               message=_("The page could not read what was sent. Go back and "
+                                         "try again.")), 400
+
     @app.errorhandler(404)
     def not_found(error):
         return render_template("errors/error.html", title=_("Page not found"),

@@ -2,12 +2,22 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 
 from repairapp.i18n import LANG_COOKIE, LANGUAGES
 
 bp = Blueprint("main", __name__)
+
+
+@bp.before_app_request
+def _refuse_nul_bytes():
+    """No real visitor sends NUL; PostgreSQL text cannot hold it, so refuse it up front."""
+    values = [request.path, *(v for _k, v in request.args.items(multi=True))]
+    if request.method == "POST":
+        values += [v for _k, v in request.form.items(multi=True)]
+    if any("\x00" in value for value in values):
+        abort(400)
 
 
 @bp.get("/")

@@ -1,14 +1,19 @@
 """Tickets, their audit trail and photos."""
 
 import enum
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from repairapp.accounts.models import User
 from repairapp.assets.models import Asset
-from repairapp.contracts.models import CoverageState, ServicePlan, Severity
+from repairapp.contracts.models import (
+    CoverageState,
+    ServicePlan,
+    Severity,
+    first_uncovered_day,
+)
 from repairapp.customers.models import Customer
 from repairapp.db import utcnow
 from repairapp.extensions import db
@@ -50,6 +55,7 @@ class Ticket(db.Model):
     """A repair request, with coverage frozen as it stood when it was filed."""
 
     __tablename__ = "tickets"
+    __table_args__ = (sa.UniqueConstraint("asset_id", "idempotency_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     asset_id: Mapped[int] = mapped_column(sa.ForeignKey("assets.id"), index=True)
@@ -62,7 +68,7 @@ class Ticket(db.Model):
     requester_name: Mapped[str] = mapped_column(sa.String(100))
     requester_phone: Mapped[str] = mapped_column(sa.String(40))
     #: Random key from the form: a retried or double-tapped submit maps to the same ticket.
-    idempotency_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(sa.String(64))
     #: Secret in the requester's private tracking link /t/<token>.
     tracking_token: Mapped[str] = mapped_column(sa.String(64), unique=True)
 
@@ -81,6 +87,8 @@ class Ticket(db.Model):
     responded_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    #: Optimistic lock: two staff changing the same ticket at once cannot both win.
+    version: Mapped[int] = mapped_column(default=1)
 
     asset: Mapped[Asset] = relationship()
     customer: Mapped[Customer] = relationship()
@@ -92,6 +100,8 @@ class Ticket(db.Model):
         back_populates="ticket", order_by="TicketPhoto.id"
     )
 
+    __mapper_args__ = {"version_id_col": version}
+
     @property
     def number(self) -> str:
         return f"R{self.id:06d}"
@@ -102,10 +112,7 @@ class Ticket(db.Model):
 
     @property
     def lapsed_on(self) -> date | None:
-        """First uncovered day, when the snapshot says coverage had lapsed."""
-        if self.coverage_state is not CoverageState.LAPSED or self.coverage_end is None:
-            return None
-        return self.coverage_end + timedelta(days=1)
+        return first_uncovered_day(self.coverage_state, self.coverage_end)
 
 
 class TicketEvent(db.Model):

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
 
 from repairapp.extensions import db
 from repairapp.tickets import services as tickets
@@ -49,11 +50,14 @@ def change_status(ticket_id: int):
         abort(400)
     try:
         tickets.change_status(ticket, Status(form.to.data), current_user, form.note.data or "")
+        db.session.commit()
     except tickets.TransitionError:
         flash(_("That change is not allowed from the ticket's current status."), "error")
-        return redirect(url_for(".detail", ticket_id=ticket.id))
-    db.session.commit()
-    return redirect(url_for(".detail", ticket_id=ticket.id))
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Someone else changed this ticket a moment ago. Check it and try again."),
+              "error")
+    return redirect(url_for(".detail", ticket_id=ticket_id))
 
 
 @bp.get("/<int:ticket_id>/photos/<int:photo_id>")

@@ -1,5 +1,6 @@
 """Filing tickets and moving them along; every change leaves a TicketEvent."""
 
+import re
 import secrets
 from datetime import datetime
 
@@ -38,11 +39,19 @@ class TransitionError(ValueError):
     """A status change the workflow does not allow."""
 
 
-def by_idempotency_key(key: str) -> Ticket | None:
-    return db.session.scalar(sa.select(Ticket).where(Ticket.idempotency_key == key))
+def by_idempotency_key(asset_id: int, key: str) -> Ticket | None:
+    """The ticket this asset's form with `key` already made (keys are scoped to the asset)."""
+    return db.session.scalar(
+        sa.select(Ticket).where(Ticket.asset_id == asset_id, Ticket.idempotency_key == key)
+    )
+
+
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def by_tracking_token(token: str) -> Ticket | None:
+    if not TOKEN_SHAPE.fullmatch(token):
+        return None
     return db.session.scalar(sa.select(Ticket).where(Ticket.tracking_token == token))
 
 

@@ -8,7 +8,7 @@ bp = Blueprint("tracking", __name__, url_prefix="/t")
 
 
 def _ticket_or_404(token: str):
-    ticket = tickets.by_tracking_token(token) if len(token) <= 64 else None
+    ticket = tickets.by_tracking_token(token)
     if ticket is None:
         abort(404)
     return ticket

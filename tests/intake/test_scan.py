@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 import factories as f
-from intake.conftest import jpeg_bytes, scan_url
+from intake.conftest import Requester, jpeg_bytes, scan_url
 from repairapp.db import utcnow
 from repairapp.extensions import db
 from repairapp.tickets.models import Status, Ticket, TicketEvent, TicketPhoto
@@ -132,11 +132,18 @@ def test_a_file_that_is_not_an_image_is_refused(requester):
     assert response.status_code == 422 and count(Ticket) == 0
 
 
-def test_name_and_phone_are_remembered_on_the_phone(requester):
-    """After one request, the next form on the same phone is pre-filled."""
+def test_name_and_phone_are_remembered_on_the_phone(requester, covered_asset):
+    """After one request, the next form on the same phone is pre-filled, for /r/ and /R/."""
     requester.submit(name="Liu Wei", phone="+86 138 0013 8000")
-    page = requester.open().get_data(as_text=True)
-    assert 'value="Liu Wei"' in page and 'value="+86 138 0013 8000"' in page
+    for url in (requester.url, f"/R/{covered_asset.active_label.code}"):
+        page = requester.client.get(url).get_data(as_text=True)
+        assert 'value="Liu Wei"' in page and 'value="+86 138 0013 8000"' in page, url
+
+
+def test_garbled_remember_cookie_is_ignored(requester):
+    """A broken or hostile cookie just means an empty form."""
+    requester.client.set_cookie("requester", "[" * 4000)
+    assert requester.open().status_code == 200
 
 
 def test_open_ticket_is_shown_first_and_info_can_be_added(requester, covered_asset):
@@ -174,9 +181,70 @@ def test_chargeable_asset_warns_before_submission(client):
     assert "charged per incident" in page
 
 
-def test_scan_page_may_load_nothing_from_another_host(client, covered_asset):
-    """The Content-Security-Policy confines scripts, styles and images to this host."""
+def test_scan_page_sends_a_same_host_only_content_security_policy(client, covered_asset):
+    """The Content-Security-Policy header confines scripts, styles and images to this host."""
     response = client.get(scan_url(covered_asset))
     policy = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
     assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_same_key_on_another_asset_does_not_reveal_that_ticket(requester, client):
+    """Keys are scoped to the asset: reusing one elsewhere files a new, separate request."""
+    html = requester.open().get_data(as_text=True)
+    first = requester.submit(html)
+    other = Requester(client, scan_url(f.asset()))
+    second = other.submit(other.open().get_data(as_text=True),
+                          key=requester.form_fields(html)["key"])
+    assert second.status_code == 302
+    assert first.headers["Location"] != second.headers["Location"]
+    assert count(Ticket) == 2
+
+
+def test_text_sent_as_photos_field_is_not_a_crash(requester):
+    """A plain text value where files are expected is ignored, not a server error."""
+    html = requester.open().get_data(as_text=True)
+    response = requester.client.post(requester.url, data={
+        **requester.form_fields(html), "category": "error", "impact": "minor",
+        "name": "A", "phone": "13900000001", "photos": "abc"})
+    assert response.status_code == 302 and count(Ticket) == 1
+
+
+def test_decompression_bomb_is_refused_without_decoding(requester):
+    """A tiny PNG of 8000x8000 pixels (64 MP, more than any phone photo) is refused."""
+    bomb = io.BytesIO()
+    Image.new("1", (8000, 8000)).save(bomb, "PNG")
+    assert len(bomb.getvalue()) < 100_000
+    response = requester.submit(photos=[bomb.getvalue()])
+    assert response.status_code == 422 and count(Ticket) == 0
+
+
+def test_nul_bytes_are_refused_before_the_database(requester, client):
+    """NUL in a field or a URL gets a plain 400 on every database, and nothing is written."""
+    assert requester.submit(description="bad\x00byte").status_code == 400
+    assert client.get("/t/abc%00defghijklmnopqrst").status_code == 400
+    assert count(Ticket) == 0
+
+
+def test_mangled_key_gets_a_message_and_a_fresh_key(requester):
+    """A form whose hidden key was lost asks to send again, with a usable new key."""
+    response = requester.submit(key="")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "press Send again" in page
+    assert len(requester.form_fields(page)["key"]) == 32
+    assert requester.submit(page).status_code == 302
+
+
+def test_note_for_a_ticket_closed_meanwhile_becomes_a_new_request(requester, covered_asset):
+    """If the open ticket closed while typing, the note is kept in a new request form."""
+    requester.submit()
+    html = requester.open().get_data(as_text=True)
+    ticket = db.session.scalar(sa.select(Ticket))
+    ticket.status = Status.CLOSED
+    db.session.commit()
+    response = requester.client.post(f"{scan_url(covered_asset)}/add", data={
+        "note": "Now it smokes", "name": "Zhao",
+        "csrf_token": requester.form_fields(html)["csrf_token"]})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Now it smokes" in page and "Zhao" in page
+    assert len(ticket.events) == 1

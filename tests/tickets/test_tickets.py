@@ -129,6 +129,23 @@ def test_status_change_records_who_when_from_to(contracted):
     assert event.created_at == later and ticket.responded_at == later
 
 
+def test_concurrent_status_changes_cannot_both_win(app, contracted):
+    """Two staff acting on the same ticket at once: the second write is refused."""
+    ticket = file(contracted[0])
+    db.session.commit()
+    actor = f.user(Role.DISPATCHER)
+    with sa.orm.Session(db.engine) as other:  # a second server, same instant
+        twin = other.get(Ticket, ticket.id)
+        services.change_status(ticket, Status.ACKNOWLEDGED, actor, now=NOW)
+        db.session.commit()
+        twin.status = Status.ACKNOWLEDGED
+        with pytest.raises(sa.orm.exc.StaleDataError):
+            other.commit()
+    db.session.expire_all()
+    assert [e.to_value for e in db.session.get(Ticket, ticket.id).events] == ["new",
+                                                                              "acknowledged"]
+
+
 # --- the staff pages -------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", ["/tickets/", "/tickets/1", "/tickets/1/photos/1"])

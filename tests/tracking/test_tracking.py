@@ -15,7 +15,7 @@ def _ticket():
     machine = f.asset(accepted=date(2020, 1, 1), name="Laser cutter")
     f.contract(machine, plans["A"], date(2020, 1, 1), date(2099, 1, 1))
     return services.file_ticket(machine, category=Category.ERROR, severity=Severity.CRITICAL,
-                                description="secret detail", requester_name="Zhou",
+                                description="Spindle alarm", requester_name="Zhou",
                                 requester_phone="13900000001", idempotency_key="t" * 20)
 
 
@@ -48,3 +48,12 @@ def test_tracking_token_is_long_and_random(client):
                                  description="", requester_name="A", requester_phone="1390000",
                                  idempotency_key="u" * 20)
     assert first.tracking_token != other.tracking_token
+
+
+def test_information_added_by_a_colleague_appears_on_the_tracking_page(client):
+    """Notes added from the scan page are part of the public timeline."""
+    ticket = _ticket()
+    services.add_info(ticket, requester_name="Zhao", note="It smokes now")
+    db.session.commit()
+    page = client.get(f"/t/{ticket.tracking_token}").get_data(as_text=True)
+    assert "It smokes now" in page and "Zhao" in page

@@ -50,3 +50,12 @@ def test_language_switch_is_remembered_and_returns_to_the_page(client):
     assert response.headers["Location"] == url
     assert "Report a fault" in client.get(url).get_data(as_text=True)
     assert client.get("/lang/en?next=https://evil.example/").headers["Location"] == "/"
+
+
+def test_error_pages_speak_the_visitors_language(client):
+    """An unknown label code gets the plain 404 page in Chinese or English."""
+    zh = client.get("/r/ZZZZZZZZZZZZ", headers={"Accept-Language": "zh-CN"})
+    en = client.get("/r/ZZZZZZZZZZZZ", headers={"Accept-Language": "en"})
+    assert zh.status_code == en.status_code == 404
+    assert "页面不存在" in zh.get_data(as_text=True)
+    assert "Page not found" in en.get_data(as_text=True)

@@ -63,18 +63,22 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from repairapp.accounts.routes import bp as accounts_bp
+    from repairapp.dispatch.routes import bp as dispatch_bp
     from repairapp.intake.routes import bp as intake_bp
+    from repairapp.jobs.routes import bp as jobs_bp
     from repairapp.main import errors
     from repairapp.main.routes import bp as main_bp
     from repairapp.tickets.routes import bp as tickets_bp
     from repairapp.tracking.routes import bp as tracking_bp
 
-    for bp in (main_bp, accounts_bp, intake_bp, tracking_bp, tickets_bp):
+    for bp in (main_bp, accounts_bp, intake_bp, tracking_bp, tickets_bp, jobs_bp, dispatch_bp):
         app.register_blueprint(bp)
     errors.register(app)
 
 
 def _register_cli(app: Flask) -> None:
     from repairapp.demo import demo_cli
+    from repairapp.tickets.cli import tickets_cli
 
     app.cli.add_command(demo_cli)
+    app.cli.add_command(tickets_cli)

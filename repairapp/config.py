@@ -48,4 +48,6 @@ def from_environment(instance_path: str) -> dict:
         "VENDOR_NAME": env("REPAIRAPP_VENDOR_NAME", "RepairApp Service"),
         "VENDOR_HOTLINE": env("REPAIRAPP_VENDOR_HOTLINE", "400-000-0000"),
         "PHOTO_MAX_PIXELS": int(env("REPAIRAPP_PHOTO_MAX_PIXELS", "1600")),
+        # Resolved tickets the requester never confirms close themselves after this many days.
+        "AUTOCLOSE_DAYS": int(env("REPAIRAPP_AUTOCLOSE_DAYS", "7")),
     }

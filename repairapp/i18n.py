@@ -32,19 +32,25 @@ def site_date(value: date | None) -> str:
 
 
 def duration(minutes: int | None) -> str:
-    """Short human duration: "2 h", "30 min", "3 d"."""
+    """Short human duration: "30 min", "2 h", "1 h 30 min", "3 days", "2 days 4 h"."""
     if minutes is None:
         return ""
+    if minutes < 60:
+        return ngettext("%(num)d min", "%(num)d min", minutes)
     if minutes % 1440 == 0:
         return ngettext("%(num)d day", "%(num)d days", minutes // 1440)
+    if minutes > 1440:
+        return ngettext("%(num)d day", "%(num)d days", minutes // 1440) + " " + ngettext(
+            "%(num)d h", "%(num)d h", minutes % 1440 // 60)
     if minutes % 60 == 0:
         return ngettext("%(num)d h", "%(num)d h", minutes // 60)
-    if minutes > 60:
-        return ngettext("%(num)d h", "%(num)d h", minutes // 60) + " " + ngettext(
-            "%(num)d min", "%(num)d min", minutes % 60)
-    return ngettext("%(num)d min", "%(num)d min", minutes)
+    return ngettext("%(num)d h", "%(num)d h", minutes // 60) + " " + ngettext(
+        "%(num)d min", "%(num)d min", minutes % 60)
 
 
 def init_app(app: Flask) -> None:
+    from repairapp.sla.services import urgency
+
     app.jinja_env.filters.update(sitetime=site_datetime, sitedate=site_date, duration=duration)
+    app.jinja_env.globals.update(urgency=urgency)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, get_locale=get_locale)

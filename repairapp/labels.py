@@ -4,14 +4,22 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from repairapp.contracts.models import CoverageState, Severity
-from repairapp.tickets.models import Category, Status
+from repairapp.tickets.models import Category, Status, WorkType
 
 STATUS = {
     Status.NEW: _l("Received"),
     Status.ACKNOWLEDGED: _l("Acknowledged"),
+    Status.ON_THE_WAY: _l("Technician on the way"),
+    Status.ON_SITE: _l("Technician on site"),
     Status.IN_PROGRESS: _l("In progress"),
+    Status.WAITING_PARTS: _l("Waiting for parts"),
+    Status.WAITING_CUSTOMER: _l("Waiting for customer"),
     Status.RESOLVED: _l("Resolved"),
     Status.CLOSED: _l("Closed"),
+}
+WORK_TYPE = {
+    WorkType.REMOTE: _l("Remote"),
+    WorkType.ON_SITE: _l("On site"),
 }
 SEVERITY = {
     Severity.CRITICAL: _l("Critical: production stopped"),
@@ -36,9 +44,13 @@ COVERAGE = {
 
 #: Button wording for moving a ticket to a status (verbs, not the status names).
 ACTION = {
-    Status.ACKNOWLEDGED: _l("Acknowledge"),
-    Status.IN_PROGRESS: _l("Start work"),
-    Status.RESOLVED: _l("Mark resolved"),
+    Status.ACKNOWLEDGED: _l("Accept"),
+    Status.ON_THE_WAY: _l("On my way"),
+    Status.ON_SITE: _l("Arrived on site"),
+    Status.IN_PROGRESS: _l("Work remotely"),
+    Status.WAITING_PARTS: _l("Wait for parts"),
+    Status.WAITING_CUSTOMER: _l("Wait for customer"),
+    Status.RESOLVED: _l("Resolve"),
     Status.CLOSED: _l("Close"),
 }
 
@@ -47,11 +59,15 @@ def action_label(current: Status, to: Status):
     """"Reopen" when a resolved ticket goes back to work, else the plain verb."""
     if current is Status.RESOLVED and to is Status.IN_PROGRESS:
         return _l("Reopen")
+    if current in (Status.WAITING_PARTS, Status.WAITING_CUSTOMER) and to is Status.IN_PROGRESS:
+        return _l("Resume work")
     return ACTION[to]
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(STATUS_LABEL=STATUS, SEVERITY_LABEL=SEVERITY,
-                                 CATEGORY_LABEL=CATEGORY, COVERAGE_LABEL=COVERAGE)
+                                 CATEGORY_LABEL=CATEGORY, COVERAGE_LABEL=COVERAGE,
+                                 WORK_TYPE_LABEL=WORK_TYPE)
     app.jinja_env.globals["action_label"] = action_label
-    app.jinja_env.filters["status"] = Status
+    app.jinja_env.filters.update(status=Status, severity=Severity, category=Category,
+                                 work_type=WorkType)

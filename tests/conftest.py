@@ -106,8 +106,13 @@ class Auth:
             "email": email, "password": password, "csrf_token": token_from(page)})
 
     def logout(self):
-        page = self.client.get("/tickets/").get_data(as_text=True)
+        page = self.client.get("/accounts/password").get_data(as_text=True)
         return self.client.post("/accounts/logout", data={"csrf_token": token_from(page)})
+
+    def post(self, url: str, data: dict, page_url: str | None = None, **kwargs):
+        """POST a form the way its page would: with the CSRF token from that page."""
+        page = self.client.get(page_url or url).get_data(as_text=True)
+        return self.client.post(url, data={"csrf_token": token_from(page), **data}, **kwargs)
 
 
 def token_from(html: str) -> str:

@@ -80,3 +80,21 @@ def standard_plans() -> dict[str, ServicePlan]:
 
 def days(n: int) -> timedelta:
     return timedelta(days=n)
+
+
+def ticket(asset_=None, *, assignee=None, severity=None, status=None, now=None, **kw):
+    """A filed ticket (via the real filing service), optionally assigned and moved."""
+    from repairapp.contracts.models import Severity
+    from repairapp.tickets.models import Category
+    from repairapp.tickets.services import file_ticket
+
+    new = file_ticket(asset_ or asset(), category=kw.pop("category", Category.ERROR),
+                      severity=severity or Severity.CRITICAL, description=kw.pop("description", ""),
+                      requester_name=kw.pop("requester_name", "Zhou"),
+                      requester_phone="13900000001", idempotency_key=f"key-{next(_seq):012d}",
+                      now=now)
+    new.assignee = assignee
+    if status is not None:
+        new.status = status
+    db.session.commit()
+    return new

@@ -16,11 +16,14 @@ def init_login(app: Flask, manager: LoginManager) -> None:
     manager.session_protection = "strong"
 
     @manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        # A deactivated account loses its session on the very next request.
-        return db.session.scalar(
-            sa.select(User).where(User.id == int(user_id), User.is_active.is_(True))
-        )
+    def load_user(session_id: str) -> User | None:
+        # A deactivated account, or one that logged out or changed its password elsewhere,
+        # loses its session on the very next request.
+        user_id, _, token = session_id.partition(":")
+        if not user_id.isdigit() or not token:
+            return None
+        return db.session.scalar(sa.select(User).where(
+            User.id == int(user_id), User.session_token == token, User.is_active.is_(True)))
 
 
 def authenticate(email: str, password: str) -> User | None:

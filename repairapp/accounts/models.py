@@ -1,6 +1,7 @@
 """Staff accounts."""
 
 import enum
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,6 +11,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from repairapp.db import utcnow
 from repairapp.extensions import db
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
 
 
 class Role(enum.Enum):
@@ -30,10 +35,25 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(sa.Enum(Role, native_enum=False, length=20))
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: Part of every session's id: replacing it ends all sessions of this user at once.
+    session_token: Mapped[str] = mapped_column(sa.String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def end_all_sessions(self) -> None:
+        self.session_token = new_session_token()
+
+    @property
+    def is_dispatcher(self) -> bool:
+        """Dispatchers and admins see and steer every ticket."""
+        return self.role in (Role.DISPATCHER, Role.ADMIN)
+
     def set_password(self, password: str) -> None:
+        """Set a new password; every existing session of this user ends."""
         self.password_hash = generate_password_hash(password)
+        self.end_all_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -1,13 +1,17 @@
-"""Staff log-in and log-out."""
+"""Staff log-in and log-out, password change, and (admins) managing accounts."""
 
+from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from repairapp.accounts import services
 from repairapp.accounts.auth import authenticate
-from repairapp.accounts.forms import LoginForm
+from repairapp.accounts.forms import LoginForm, PasswordForm, UserForm
+from repairapp.accounts.models import Role, User
+from repairapp.extensions import db
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
@@ -16,6 +20,16 @@ def _safe_next(target: str | None) -> str:
     if target and urlsplit(target).netloc == "" and target.startswith("/"):
         return target
     return url_for("tickets.index")
+
+
+def admin_required(view):
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if current_user.role is not Role.ADMIN:
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -35,6 +49,67 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Log out everywhere: every session of this user, on every device, ends."""
+    current_user.end_all_sessions()
+    db.session.commit()
     logout_user()
     flash(_("You are logged out."))
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append(_("That is not your current password."))
+        else:
+            current_user.set_password(form.new.data)  # ends all other sessions
+            db.session.commit()
+            login_user(current_user)  # ...but keeps this one
+            flash(_("Password changed. Other devices have been logged out."))
+            return redirect(url_for("tickets.index"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@admin_required
+def users():
+    form = UserForm()
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append(_("Enter a password."))
+        elif _saved(form, lambda: services.create_user(**_user_fields(form))):
+            flash(_("Account created."))
+            return redirect(url_for(".users"))
+    return render_template("accounts/users.html", users=services.all_users(), form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user, role=user.role.value) if request.method == "GET" else UserForm()
+    if form.validate_on_submit() and _saved(
+            form, lambda: services.update_user(user, **_user_fields(form))):
+        flash(_("Account saved."))
+        return redirect(url_for(".users"))
+    return render_template("accounts/edit_user.html", user=user, form=form)
+
+
+def _user_fields(form: UserForm) -> dict:
+    return {"email": form.email.data, "name": form.name.data, "role": Role(form.role.data),
+            "is_active": form.is_active.data, "password": form.password.data or ""}
+
+
+def _saved(form: UserForm, write) -> bool:
+    """Run the write and commit; a taken email becomes a message on the field."""
+    try:
+        write()
+    except services.EmailTaken:
+        db.session.rollback()
+        form.email.errors.append(_("Another account already uses this email."))
+        return False
+    db.session.commit()
+    return True

@@ -5,6 +5,8 @@ from urllib.parse import quote, unquote
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
 from repairapp.assets.services import asset_for_code
@@ -15,7 +17,10 @@ from repairapp.extensions import csrf, db
 from repairapp.i18n import duration
 from repairapp.intake.forms import IMPACT_SEVERITY, AddInfoForm, RequestForm
 from repairapp.tickets import services as tickets
-from repairapp.tickets.models import Category
+from repairapp.tickets import work
+from repairapp.tickets.models import Category, Ticket
+from repairapp.tickets.services import open_tickets_for_asset
+from repairapp.tickets.workflow import TransitionError, actor_for
 
 bp = Blueprint("intake", __name__)
 
@@ -97,6 +102,8 @@ def _render(asset, form: RequestForm, info_form: AddInfoForm, status: int = 200)
 @csrf.exempt
 def scan(code: str):
     asset = _asset_or_404(code)
+    if current_user.is_authenticated:
+        return _staff_view(asset)
     form = RequestForm()
     if form.validate_on_submit():
         ticket = _file_once(asset, form)
@@ -134,3 +141,30 @@ def add_info(code: str):
         return redirect(url_for("intake.scan", code=code))
     form = RequestForm(formdata=None, name=info_form.name.data)
     return _render(asset, form, info_form, 422)
+
+
+def _staff_view(asset):
+    """Staff scanning a label get the machine's open tickets and a one-tap check-in."""
+    return render_template("intake/staff.html", asset=asset,
+                           tickets=open_tickets_for_asset(asset.id),
+                           form=FlaskForm(), actor_for=actor_for)
+
+
+@bp.post("/r/<code>/check-in/<int:ticket_id>")
+@bp.post("/R/<code>/check-in/<int:ticket_id>")
+@login_required
+def check_in(code: str, ticket_id: int):
+    """"I'm on site": only reachable through the label's own code, so it proves presence."""
+    asset = _asset_or_404(code)
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None or ticket.asset_id != asset.id or actor_for(current_user, ticket) is None:
+        abort(404)
+    try:
+        work.check_in(ticket, current_user)
+        db.session.commit()
+    except TransitionError:
+        db.session.rollback()
+        flash(_("This job cannot be checked in from its current status."), "error")
+        return redirect(url_for("intake.scan", code=code))
+    flash(_("Checked in at %(tag)s.", tag=asset.tag))
+    return redirect(url_for("tickets.detail", ticket_id=ticket.id))

@@ -4,18 +4,36 @@ from datetime import datetime, timedelta
 
 from repairapp.contracts.models import ServicePlan, Severity
 
+#: {"critical": [response minutes, resolution minutes], ...}; None where nothing is promised.
+Targets = dict[str, list[int | None]]
+
+
+def targets_of(plan: ServicePlan | None) -> Targets:
+    """A plan's targets as plain data, to freeze on a ticket."""
+    if plan is None:
+        return {}
+    return {severity.value: list(plan.targets(severity)) for severity in Severity}
+
 
 def due_times(
-    plan: ServicePlan | None, severity: Severity, start: datetime
+    targets: Targets, severity: Severity, start: datetime
 ) -> tuple[datetime | None, datetime | None]:
     """(response due, resolution due) for a ticket filed at `start`; None where no promise.
 
     The clock is 24x7 for now; service calendars replace the addition below.
     """
-    if plan is None:
-        return None, None
-    response, resolution = plan.targets(severity)
+    response, resolution = targets.get(severity.value, (None, None))
     return (
         start + timedelta(minutes=response) if response is not None else None,
         start + timedelta(minutes=resolution) if resolution is not None else None,
     )
+
+
+def urgency(start: datetime, due: datetime | None, now: datetime) -> str:
+    """"late" once past due, "soon" in the last quarter of the window (or last hour), else "ok"."""
+    if due is None:
+        return "ok"
+    if now >= due:
+        return "late"
+    left, window = due - now, due - start
+    return "soon" if left <= window / 4 or left <= timedelta(hours=1) else "ok"

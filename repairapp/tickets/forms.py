@@ -1,9 +1,68 @@
+"""Staff forms on a ticket page."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from repairapp.intake.forms import PhotosMixin
+from repairapp.labels import CATEGORY, SEVERITY, WORK_TYPE
+from repairapp.tickets.work import Part
 
 
 class StatusForm(FlaskForm):
     to = HiddenField(validators=[DataRequired()])
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
+
+
+class PartForm(Form):
+    """One row of parts used; empty rows are ignored."""
+
+    # Not "description"/"name": FormField rows already have attributes by those names.
+    item = StringField(_l("Part"), validators=[Optional(), Length(max=200)])
+    quantity = IntegerField(_l("Qty"), default=1,
+                            validators=[Optional(), NumberRange(min=1, max=9999)])
+
+
+class WorkLogForm(PhotosMixin, FlaskForm):
+    work_type = RadioField(_l("Work"), choices=[SelectChoice(k.value, v)
+                                                for k, v in WORK_TYPE.items()],
+                           validators=[InputRequired(_l("Choose remote or on site."))])
+    minutes = IntegerField(_l("Minutes spent"), default=0,
+                           validators=[InputRequired(_l("Enter the minutes spent.")),
+                                       NumberRange(min=0, max=24 * 60)])
+    notes = TextAreaField(_l("Notes (staff only)"), validators=[Optional(), Length(max=4000)])
+    parts = FieldList(FormField(PartForm), min_entries=2, max_entries=10)
+
+    def parts_used(self) -> list[Part]:
+        return [Part(row.item.data.strip(), row.quantity.data or 1)
+                for row in self.parts if (row.item.data or "").strip()]
+
+
+class ResolveForm(WorkLogForm):
+    notes = TextAreaField(_l("What was done (resolution note)"), validators=[
+        DataRequired(_l("Write what was done to fix it.")), Length(max=4000)])
+
+
+class AssignForm(FlaskForm):
+    #: A user id, or "" for "back to the dispatch queue".
+    technician = SelectField(_l("Technician"), validate_choice=True)
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+
+
+class TriageForm(FlaskForm):
+    severity = SelectField(_l("Severity"), choices=[SelectChoice(k.value, v)
+                                                    for k, v in SEVERITY.items()])
+    category = SelectField(_l("Category"), choices=[SelectChoice(k.value, v)
+                                                    for k, v in CATEGORY.items()])

@@ -21,13 +21,25 @@ from repairapp.extensions import db
 
 class Status(enum.Enum):
     NEW = "new"
+    #: Accepted by the technician: the response target is met here.
     ACKNOWLEDGED = "acknowledged"
+    ON_THE_WAY = "on_the_way"
+    ON_SITE = "on_site"
+    #: Being worked on remotely (or again, after a reopen).
     IN_PROGRESS = "in_progress"
+    WAITING_PARTS = "waiting_parts"
+    WAITING_CUSTOMER = "waiting_customer"
     RESOLVED = "resolved"
     CLOSED = "closed"
 
 
-OPEN_STATUSES = (Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS)
+OPEN_STATUSES = (Status.NEW, Status.ACKNOWLEDGED, Status.ON_THE_WAY, Status.ON_SITE,
+                 Status.IN_PROGRESS, Status.WAITING_PARTS, Status.WAITING_CUSTOMER)
+
+
+class WorkType(enum.Enum):
+    REMOTE = "remote"
+    ON_SITE = "on_site"
 
 
 class Category(enum.Enum):
@@ -45,6 +57,12 @@ class EventKind(enum.Enum):
     CREATED = "created"
     STATUS = "status"
     INFO_ADDED = "info_added"
+    ASSIGNED = "assigned"
+    CHECK_IN = "check_in"
+    WORK_LOGGED = "work_logged"
+    SEVERITY = "severity"
+    CATEGORY = "category"
+    RATED = "rated"
 
 
 def _enum(cls, length=20):
@@ -55,7 +73,11 @@ class Ticket(db.Model):
     """A repair request, with coverage frozen as it stood when it was filed."""
 
     __tablename__ = "tickets"
-    __table_args__ = (sa.UniqueConstraint("asset_id", "idempotency_key"),)
+    __table_args__ = (
+        sa.UniqueConstraint("asset_id", "idempotency_key"),
+        # "My jobs": a technician's open tickets, whatever the size of the history.
+        sa.Index("ix_tickets_assignee_id_status", "assignee_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     asset_id: Mapped[int] = mapped_column(sa.ForeignKey("assets.id"), index=True)
@@ -80,8 +102,18 @@ class Ticket(db.Model):
     coverage_start: Mapped[date | None]
     coverage_end: Mapped[date | None]
     is_chargeable: Mapped[bool]
+    #: The plan's targets as they stood at filing: {"critical": [response, resolution], ...}
+    #: in minutes, so a later change of severity recomputes from what was promised.
+    sla_targets: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     response_due_at: Mapped[datetime | None]
     resolution_due_at: Mapped[datetime | None]
+
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    resolution_note: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The requester's verdict through the tracking link: 1-5 and a comment.
+    rating: Mapped[int | None]
+    rating_comment: Mapped[str] = mapped_column(sa.Text, default="")
+    reopen_count: Mapped[int] = mapped_column(default=0)
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     responded_at: Mapped[datetime | None]
@@ -92,6 +124,7 @@ class Ticket(db.Model):
 
     asset: Mapped[Asset] = relationship()
     customer: Mapped[Customer] = relationship()
+    assignee: Mapped[User | None] = relationship()
     plan: Mapped[ServicePlan | None] = relationship()
     events: Mapped[list["TicketEvent"]] = relationship(
         back_populates="ticket", order_by="TicketEvent.id"
@@ -99,12 +132,18 @@ class Ticket(db.Model):
     photos: Mapped[list["TicketPhoto"]] = relationship(
         back_populates="ticket", order_by="TicketPhoto.id"
     )
+    work_logs: Mapped[list["WorkLog"]] = relationship(order_by="WorkLog.id")
 
     __mapper_args__ = {"version_id_col": version}
 
     @property
     def number(self) -> str:
         return f"R{self.id:06d}"
+
+    @property
+    def next_due_at(self) -> datetime | None:
+        """The deadline that matters now: response until responded, then resolution."""
+        return self.response_due_at if self.responded_at is None else self.resolution_due_at
 
     @property
     def is_open(self) -> bool:
@@ -136,6 +175,36 @@ class TicketEvent(db.Model):
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class WorkLog(db.Model):
+    """Time a technician spent on a ticket, remote or on site, and the parts used."""
+
+    __tablename__ = "work_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    work_type: Mapped[WorkType] = mapped_column(_enum(WorkType))
+    minutes: Mapped[int]
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+    parts: Mapped[list["PartUsed"]] = relationship(order_by="PartUsed.id",
+                                                   cascade="all, delete-orphan")
+
+
+class PartUsed(db.Model):
+    """A spare part (free text) and how many were used in one work log entry."""
+
+    __tablename__ = "parts_used"
+    __table_args__ = (sa.CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_log_id: Mapped[int] = mapped_column(sa.ForeignKey("work_logs.id"), index=True)
+    description: Mapped[str] = mapped_column(sa.String(200))
+    quantity: Mapped[int]
 
 
 class TicketPhoto(db.Model):

@@ -1,15 +1,19 @@
-"""Minimal staff side: the ticket list, a ticket, and moving its status along."""
+"""A ticket for staff: details, history, and everything a technician or dispatcher does."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
+from repairapp.accounts.models import User
+from repairapp.contracts.models import Severity
 from repairapp.extensions import db
-from repairapp.tickets import services as tickets
-from repairapp.tickets.forms import StatusForm
-from repairapp.tickets.models import OPEN_STATUSES, Status, Ticket, TicketPhoto
+from repairapp.tickets import work
+from repairapp.tickets.forms import AssignForm, ResolveForm, StatusForm, TriageForm, WorkLogForm
+from repairapp.tickets.models import Category, Status, Ticket, TicketPhoto, WorkType
+from repairapp.tickets.pages import assign_choices, detail_context
+from repairapp.tickets.workflow import TransitionError, actor_for, change_status
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets")
 
@@ -21,47 +25,131 @@ def _staff_only():
 
 
 def _ticket_or_404(ticket_id: int) -> Ticket:
-    return db.get_or_404(Ticket, ticket_id)
+    """The ticket, if this user has a part in it; technicians never see others' jobs."""
+    ticket = db.get_or_404(Ticket, ticket_id)
+    if actor_for(current_user, ticket) is None:
+        abort(404)
+    return ticket
+
+
+def _save(ticket_id: int, message: str | None = None, target: str | None = None):
+    """Commit the request's one change; a concurrent edit is explained, not lost silently."""
+    try:
+        db.session.commit()
+        if message:
+            flash(message)
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Someone else changed this ticket a moment ago. Check it and try again."),
+              "error")
+        target = None
+    return redirect(target or url_for(".detail", ticket_id=ticket_id))
+
+
+def _refused(ticket_id: int, message: str):
+    db.session.rollback()
+    flash(message, "error")
+    return redirect(url_for(".detail", ticket_id=ticket_id))
 
 
 @bp.get("/")
 def index():
-    raw = request.args.get("status", "open")
-    if raw in {s.value for s in Status}:
-        statuses = (Status(raw),)
-    else:
-        raw, statuses = ("all", None) if raw == "all" else ("open", OPEN_STATUSES)
-    rows = tickets.staff_tickets(statuses)
-    return render_template("tickets/index.html", tickets=rows, current=raw, statuses=Status)
+    """Staff home: dispatchers get the queue, technicians their jobs."""
+    return redirect(url_for("dispatch.index" if current_user.is_dispatcher else "jobs.index"))
 
 
 @bp.get("/<int:ticket_id>")
 def detail(ticket_id: int):
     ticket = _ticket_or_404(ticket_id)
-    return render_template("tickets/detail.html", ticket=ticket, form=StatusForm(),
-                           transitions=tickets.allowed_transitions(ticket))
+    return render_template("tickets/detail.html", **detail_context(ticket, current_user))
 
 
 @bp.post("/<int:ticket_id>/status")
-def change_status(ticket_id: int):
+def change(ticket_id: int):
     ticket = _ticket_or_404(ticket_id)
     form = StatusForm()
     if not form.validate_on_submit() or form.to.data not in {s.value for s in Status}:
         abort(400)
+    if form.to.data == Status.RESOLVED.value:  # needs the resolution form
+        return redirect(url_for(".detail", ticket_id=ticket_id, _anchor="resolve"))
     try:
-        tickets.change_status(ticket, Status(form.to.data), current_user, form.note.data or "")
-        db.session.commit()
-    except tickets.TransitionError:
-        flash(_("That change is not allowed from the ticket's current status."), "error")
-    except StaleDataError:
-        db.session.rollback()
-        flash(_("Someone else changed this ticket a moment ago. Check it and try again."),
-              "error")
-    return redirect(url_for(".detail", ticket_id=ticket_id))
+        change_status(ticket, Status(form.to.data), actor_for(current_user, ticket),
+                      user=current_user, note=form.note.data or "")
+    except TransitionError:
+        return _refused(ticket_id, _("That change is not allowed from the ticket's current "
+                                     "status."))
+    return _save(ticket_id)
+
+
+def _rerender(ticket: Ticket, **forms):
+    """The ticket page again, with the failed form and everything typed in it."""
+    return render_template("tickets/detail.html",
+                           **detail_context(ticket, current_user, **forms)), 422
+
+
+@bp.post("/<int:ticket_id>/work")
+def log_work(ticket_id: int):
+    ticket = _ticket_or_404(ticket_id)
+    form = WorkLogForm()
+    if not form.validate_on_submit():
+        return _rerender(ticket, work_form=form)
+    work.log_work(ticket, current_user, work_type=WorkType(form.work_type.data),
+                  minutes=form.minutes.data, notes=form.notes.data or "",
+                  parts=form.parts_used(), photos=form.reencoded)
+    return _save(ticket_id, _("Work logged."))
+
+
+@bp.post("/<int:ticket_id>/resolve")
+def resolve(ticket_id: int):
+    ticket = _ticket_or_404(ticket_id)
+    form = ResolveForm()
+    if not form.validate_on_submit():
+        return _rerender(ticket, resolve_form=form)
+    try:
+        work.resolve(ticket, current_user, resolution_note=form.notes.data,
+                     work_type=WorkType(form.work_type.data), minutes=form.minutes.data,
+                     parts=form.parts_used(), photos=form.reencoded)
+    except TransitionError:
+        return _refused(ticket_id, _("This ticket cannot be resolved from its current status."))
+    return _save(ticket_id, _("Resolved. The requester is asked to confirm."))
+
+
+@bp.post("/<int:ticket_id>/assign")
+def assign(ticket_id: int):
+    ticket = _ticket_or_404(ticket_id)
+    form = AssignForm()
+    form.technician.choices = assign_choices(ticket, current_user)
+    if not form.validate_on_submit():
+        return _rerender(ticket, assign_form=form)
+    technician = db.session.get(User, int(form.technician.data)) if form.technician.data \
+        else None
+    try:
+        work.assign(ticket, technician, current_user, form.reason.data or "")
+    except ValueError:
+        form.reason.errors.append(_("Give a reason when you hand a job over."))
+        return _rerender(ticket, assign_form=form)
+    # A technician who handed the job away can no longer see it: back to their list.
+    handed_away = actor_for(current_user, ticket) is None
+    return _save(ticket_id, _("Assignment saved."),
+                 url_for("jobs.index") if handed_away else None)
+
+
+@bp.post("/<int:ticket_id>/triage")
+def triage(ticket_id: int):
+    ticket = _ticket_or_404(ticket_id)
+    form = TriageForm()
+    if not current_user.is_dispatcher:
+        abort(403)
+    if not form.validate_on_submit():
+        return _rerender(ticket, triage_form=form)
+    work.set_severity(ticket, Severity(form.severity.data), current_user)
+    work.set_category(ticket, Category(form.category.data), current_user)
+    return _save(ticket_id, _("Severity and category saved; due times recomputed."))
 
 
 @bp.get("/<int:ticket_id>/photos/<int:photo_id>")
 def photo(ticket_id: int, photo_id: int):
+    _ticket_or_404(ticket_id)
     content = db.session.scalar(sa.select(TicketPhoto.content).where(
         TicketPhoto.id == photo_id, TicketPhoto.ticket_id == ticket_id))
     if content is None:

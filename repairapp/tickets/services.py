@@ -7,13 +7,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from repairapp.accounts.models import User
 from repairapp.assets.models import Asset
 from repairapp.contracts.models import Severity
 from repairapp.contracts.services import coverage_for_asset
 from repairapp.db import utcnow
 from repairapp.extensions import db
-from repairapp.sla.services import due_times
+from repairapp.sla.services import due_times, targets_of
 from repairapp.tickets.models import (
     OPEN_STATUSES,
     Category,
@@ -24,19 +23,6 @@ from repairapp.tickets.models import (
     TicketPhoto,
 )
 from repairapp.tickets.photos import Photo
-
-#: The minimal staff workflow; the technician issue replaces it with the full state machine.
-TRANSITIONS: dict[Status, tuple[Status, ...]] = {
-    Status.NEW: (Status.ACKNOWLEDGED,),
-    Status.ACKNOWLEDGED: (Status.IN_PROGRESS,),
-    Status.IN_PROGRESS: (Status.RESOLVED,),
-    Status.RESOLVED: (Status.CLOSED, Status.IN_PROGRESS),
-    Status.CLOSED: (),
-}
-
-
-class TransitionError(ValueError):
-    """A status change the workflow does not allow."""
 
 
 def by_idempotency_key(asset_id: int, key: str) -> Ticket | None:
@@ -65,6 +51,12 @@ def open_ticket_for_asset(asset_id: int) -> Ticket | None:
     )
 
 
+def open_tickets_for_asset(asset_id: int) -> list[Ticket]:
+    return list(db.session.scalars(
+        sa.select(Ticket).where(Ticket.asset_id == asset_id, Ticket.status.in_(OPEN_STATUSES))
+        .order_by(Ticket.id)))
+
+
 def _attach_photos(ticket: Ticket, photos: list[Photo], event: TicketEvent) -> None:
     for photo in photos:
         ticket.photos.append(
@@ -87,7 +79,8 @@ def file_ticket(
     """Create a ticket with the asset's coverage and due times frozen as of `now`."""
     now = now or utcnow()
     coverage = coverage_for_asset(asset, now)
-    response_due, resolution_due = due_times(coverage.plan, severity, now)
+    targets = targets_of(coverage.plan)
+    response_due, resolution_due = due_times(targets, severity, now)
     period = coverage.period
     ticket = Ticket(
         asset=asset,
@@ -107,6 +100,7 @@ def file_ticket(
         coverage_start=period.start if period else None,
         coverage_end=period.end if period else None,
         is_chargeable=coverage.is_chargeable,
+        sla_targets=targets,
         response_due_at=response_due,
         resolution_due_at=resolution_due,
         created_at=now,
@@ -127,31 +121,6 @@ def add_info(
     event = TicketEvent(kind=EventKind.INFO_ADDED, actor_name=requester_name, note=note)
     ticket.events.append(event)
     _attach_photos(ticket, list(photos), event)
-    db.session.flush()
-    return event
-
-
-def allowed_transitions(ticket: Ticket) -> tuple[Status, ...]:
-    return TRANSITIONS[ticket.status]
-
-
-def change_status(ticket: Ticket, to: Status, actor: User, note: str = "",
-                  now: datetime | None = None) -> TicketEvent:
-    """Move a ticket to `to`, stamping response / resolution times; refuses other moves."""
-    if to not in TRANSITIONS[ticket.status]:
-        raise TransitionError(f"{ticket.status.value} -> {to.value}")
-    now = now or utcnow()
-    event = TicketEvent(kind=EventKind.STATUS, actor=actor, actor_name=actor.name,
-                        from_value=ticket.status.value, to_value=to.value, note=note,
-                        created_at=now)
-    ticket.events.append(event)
-    ticket.status = to
-    if to is Status.ACKNOWLEDGED and ticket.responded_at is None:
-        ticket.responded_at = now
-    elif to is Status.RESOLVED:
-        ticket.resolved_at = now
-    elif to is Status.CLOSED:
-        ticket.closed_at = now
     db.session.flush()
     return event
 

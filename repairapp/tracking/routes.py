@@ -1,8 +1,15 @@
 """The requester's private tracking link /t/<token> (no login: the token is the key)."""
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 
+from repairapp.extensions import csrf, db
 from repairapp.tickets import services as tickets
+from repairapp.tickets import work
+from repairapp.tickets.models import Status
+from repairapp.tickets.workflow import TransitionError
+from repairapp.tracking.forms import ConfirmForm, ReopenForm
 
 bp = Blueprint("tracking", __name__, url_prefix="/t")
 
@@ -14,14 +21,51 @@ def _ticket_or_404(token: str):
     return ticket
 
 
+def _render(ticket, confirm_form=None, reopen_form=None, status: int = 200):
+    return render_template(
+        "tracking/show.html", ticket=ticket, events=[e for e in ticket.events if e.is_public],
+        confirm_form=confirm_form or ConfirmForm(formdata=None),
+        reopen_form=reopen_form or ReopenForm(formdata=None)), status
+
+
 @bp.get("/<token>")
 def show(token: str):
-    ticket = _ticket_or_404(token)
-    events = [e for e in ticket.events if e.is_public]
-    return render_template("tracking/show.html", ticket=ticket, events=events)
+    return _render(_ticket_or_404(token))
 
 
 @bp.get("/<token>/submitted")
 def submitted(token: str):
     """Confirmation right after filing: number, what happens next, by when, the link."""
     return render_template("tracking/submitted.html", ticket=_ticket_or_404(token))
+
+
+def _verdict(token: str, form, slot: str, act):
+    """Apply the requester's confirm / reopen once; a stale or repeated one is explained."""
+    ticket = _ticket_or_404(token)
+    if not form.validate_on_submit():
+        return _render(ticket, **{slot: form}, status=422)
+    if ticket.status is not Status.RESOLVED:
+        flash(_("This request is no longer waiting for your confirmation."))
+        return redirect(url_for(".show", token=token))
+    try:
+        act(ticket, form)
+        db.session.commit()
+    except (TransitionError, StaleDataError):
+        db.session.rollback()
+        flash(_("This request is no longer waiting for your confirmation."))
+    return redirect(url_for(".show", token=token))
+
+
+# Public forms check their own CSRF token so a failure re-renders with the text kept.
+@bp.post("/<token>/confirm")
+@csrf.exempt
+def confirm(token: str):
+    return _verdict(token, ConfirmForm(), "confirm_form", lambda t, f: work.confirm_fixed(
+        t, rating=int(f.rating.data), comment=(f.comment.data or "").strip()))
+
+
+@bp.post("/<token>/reopen")
+@csrf.exempt
+def reopen(token: str):
+    return _verdict(token, ReopenForm(), "reopen_form",
+                    lambda t, f: work.reopen_by_requester(t, f.note.data.strip()))

@@ -10,9 +10,9 @@ def test_login_with_mixed_case_email_and_logout(client, auth):
     user = f.user(Role.ADMIN, email="boss@example.com")
     db.session.commit()
     assert auth.login("Boss@Example.com").status_code == 302
-    assert client.get("/tickets/").status_code == 200
+    assert client.get("/dispatch/").status_code == 200
     auth.logout()
-    assert client.get("/tickets/").status_code == 302
+    assert client.get("/dispatch/").status_code == 302
     assert user.is_active
 
 
@@ -34,7 +34,7 @@ def test_deactivated_user_loses_session_at_once(client, auth):
     auth.login("gone@example.com")
     user.is_active = False
     db.session.commit()
-    assert client.get("/tickets/").status_code == 302
+    assert client.get("/jobs/").status_code == 302
 
 
 def test_next_redirect_stays_on_this_site(client, auth):

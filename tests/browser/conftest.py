@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 
 import pytest
 from PIL import Image
@@ -40,3 +41,27 @@ def camera_photo(tmp_path):
     img.save(buf, "JPEG", quality=90)
     path.write_bytes(buf.getvalue())
     return path
+
+
+@pytest.fixture
+def demo_scan_url(runner, live_server):
+    """The first scan URL `flask demo load` prints (what `make run` shows a newcomer)."""
+    output = runner.invoke(args=["demo", "load", "--base-url", live_server]).output
+    return re.search(rf"{re.escape(live_server)}/r/[0-9A-Z]{{12}}", output).group(0)
+
+
+def file_request(page, scan_url, photo):
+    page.goto(scan_url)
+    page.locator("label.tile", has=page.locator("input[value=error]")).click()
+    page.locator("label.tile", has=page.locator("input[value=stopped]")).click()
+    page.fill("textarea[name=description]", "报警 E42，主轴不转 / spindle alarm")
+    page.fill("input[name=name]", "周师傅")
+    page.fill("input[name=phone]", "139 0000 0001")
+    page.set_input_files("input[name=photos]", str(photo))
+    page.wait_for_selector("#request button.primary:enabled")  # photo shrunk
+    with page.expect_request(lambda r: r.method == "POST") as posted:
+        page.click("#request button.primary")
+    page.wait_for_url("**/submitted")
+    return posted.value
+
+

@@ -1,11 +1,9 @@
 """End to end in a real browser: scan, file with a photo, track; staff resolve; track again."""
 
-import re
-
 import pytest
 import sqlalchemy as sa
 
-from browser.conftest import PHONE
+from browser.conftest import PHONE, file_request
 from repairapp.demo import DEMO_PASSWORD
 from repairapp.extensions import db
 from repairapp.tickets.models import Status, Ticket, TicketPhoto
@@ -13,34 +11,12 @@ from repairapp.tickets.models import Status, Ticket, TicketPhoto
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def demo_scan_url(runner, live_server):
-    """The first scan URL `flask demo load` prints (what `make run` shows a newcomer)."""
-    output = runner.invoke(args=["demo", "load", "--base-url", live_server]).output
-    return re.search(rf"{re.escape(live_server)}/r/[0-9A-Z]{{12}}", output).group(0)
-
-
-def _file_request(page, scan_url, photo):
-    page.goto(scan_url)
-    page.locator("label.tile", has=page.locator("input[value=error]")).click()
-    page.locator("label.tile", has=page.locator("input[value=stopped]")).click()
-    page.fill("textarea[name=description]", "报警 E42，主轴不转 / spindle alarm")
-    page.fill("input[name=name]", "周师傅")
-    page.fill("input[name=phone]", "139 0000 0001")
-    page.set_input_files("input[name=photos]", str(photo))
-    page.wait_for_selector("#request button.primary:enabled")  # photo shrunk
-    with page.expect_request(lambda r: r.method == "POST") as posted:
-        page.click("#request button.primary")
-    page.wait_for_url("**/submitted")
-    return posted.value
-
-
 def test_phone_files_request_and_follows_it_to_resolved(
         browser, phone, live_server, demo_scan_url, camera_photo, output_dir):
     """375x667 Chromium: demo scan URL → form with photo → confirmation → tracking → staff
     log in and resolve → tracking shows each step."""
     page = phone.new_page()
-    request = _file_request(page, demo_scan_url, camera_photo)
+    request = file_request(page, demo_scan_url, camera_photo)
     # The phone shrank the multi-megabyte photo before sending it.
     assert request.sizes()["requestBodySize"] < camera_photo.stat().st_size / 3
     page.screenshot(path=output_dir / "01-submitted.png", full_page=True)
@@ -63,16 +39,21 @@ def test_phone_files_request_and_follows_it_to_resolved(
     desk.fill("input[name=password]", DEMO_PASSWORD)
     desk.click("button.primary")
     desk.click(f"text={ticket.number}")
-    for to in ("acknowledged", "in_progress", "resolved"):
+    for to in ("acknowledged", "in_progress"):
         desk.click(f"form:has(input[value={to}]) button")
         desk.wait_for_load_state()
+    resolve = desk.locator("#resolve")
+    resolve.locator("label.tile", has=desk.locator("input[value=remote]")).click()
+    resolve.locator("textarea[name=notes]").fill("远程重启 PLC 后恢复 / restarted the PLC")
+    resolve.locator("button.primary").click()
+    desk.wait_for_load_state()
     desk.screenshot(path=output_dir / "03-staff-resolved.png", full_page=True)
     staff.close()
 
     page.reload()
     assert "已解决" in page.inner_text(".status")
     timeline = page.inner_text(".timeline")
-    assert all(word in timeline for word in ("已收到报修", "已确认", "处理中", "已解决"))
+    assert all(word in timeline for word in ("已收到报修", "已确认", "已解决"))
     page.screenshot(path=output_dir / "04-tracking-resolved.png", full_page=True)
     db.session.expire_all()
     assert db.session.get(Ticket, ticket.id).status is Status.RESOLVED

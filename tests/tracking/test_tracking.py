@@ -8,6 +8,7 @@ from repairapp.contracts.models import Severity
 from repairapp.extensions import db
 from repairapp.tickets import services
 from repairapp.tickets.models import Category, Status
+from repairapp.tickets.workflow import Actor, change_status
 
 
 def _ticket():
@@ -23,7 +24,9 @@ def test_tracking_page_shows_status_and_public_timeline(client):
     """Status and each public step are shown; staff notes are not."""
     ticket = _ticket()
     tech = f.user(Role.TECHNICIAN)
-    services.change_status(ticket, Status.ACKNOWLEDGED, tech, note="internal: customer grumpy")
+    ticket.assignee = tech
+    change_status(ticket, Status.ACKNOWLEDGED, Actor.ASSIGNEE, user=tech,
+                  note="internal: customer grumpy")
     db.session.commit()
     page = client.get(f"/t/{ticket.tracking_token}",
                       headers={"Accept-Language": "en"}).get_data(as_text=True)
@@ -57,3 +60,52 @@ def test_information_added_by_a_colleague_appears_on_the_tracking_page(client):
     db.session.commit()
     page = client.get(f"/t/{ticket.tracking_token}").get_data(as_text=True)
     assert "It smokes now" in page and "Zhao" in page
+
+
+def _resolved(client):
+    ticket = _ticket()
+    ticket.status = Status.RESOLVED
+    db.session.commit()
+    client.set_cookie("lang", "en")
+    return ticket
+
+
+def test_requester_confirms_and_rates_through_the_link(client):
+    """A resolved ticket asks for a verdict; 5 stars and a comment close it."""
+    from conftest import token_from
+    ticket = _resolved(client)
+    url = f"/t/{ticket.tracking_token}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Is it fixed?" in page
+    client.post(f"{url}/confirm", data={"rating": "5", "comment": "Fast!",
+                                        "csrf_token": token_from(page)})
+    db.session.expire_all()
+    done = db.session.get(type(ticket), ticket.id)
+    assert done.status is Status.CLOSED and done.rating == 5
+    page = client.get(url).get_data(as_text=True)
+    assert "Is it fixed?" not in page and "Fast!" in page
+
+
+def test_requester_says_not_fixed(client):
+    """"Not fixed" without a note asks for one; with it the ticket goes back to work."""
+    from conftest import token_from
+    ticket = _resolved(client)
+    url = f"/t/{ticket.tracking_token}"
+    token = token_from(client.get(url).get_data(as_text=True))
+    refused = client.post(f"{url}/reopen", data={"note": "", "csrf_token": token})
+    assert refused.status_code == 422 and "still wrong" in refused.get_data(as_text=True)
+    client.post(f"{url}/reopen", data={"note": "Still beeping", "csrf_token": token})
+    db.session.expire_all()
+    reopened = db.session.get(type(ticket), ticket.id)
+    assert reopened.status is Status.IN_PROGRESS and reopened.reopen_count == 1
+    assert "Still beeping" in client.get(url).get_data(as_text=True)
+
+
+def test_rating_without_stars_keeps_the_comment(client):
+    """Forgetting the stars is explained and the comment survives."""
+    from conftest import token_from
+    ticket = _resolved(client)
+    url = f"/t/{ticket.tracking_token}"
+    token = token_from(client.get(url).get_data(as_text=True))
+    response = client.post(f"{url}/confirm", data={"comment": "Keep me", "csrf_token": token})
+    assert response.status_code == 422 and "Keep me" in response.get_data(as_text=True)

@@ -1,0 +1,36 @@
+"""Dispatchers' triage queue with filters, and the technicians' load."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user, login_required
+
+from repairapp.customers.models import Customer, Site
+from repairapp.db import utcnow
+from repairapp.dispatch.services import Filters, queue, technician_load
+from repairapp.extensions import db
+
+bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
+
+
+@bp.before_request
+@login_required
+def _dispatchers_only():
+    if not current_user.is_dispatcher:
+        abort(403)
+
+
+def _int(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.get("/")
+def index():
+    filters = Filters(view=request.args.get("view", "triage"), customer_id=_int("customer"),
+                      site_id=_int("site"), technician_id=_int("technician"),
+                      breached=request.args.get("breached") == "1")
+    load = technician_load()
+    return render_template(
+        "dispatch/index.html", tickets=queue(filters, utcnow()), filters=filters, load=load,
+        now=utcnow(), customers=db.session.scalars(sa.select(Customer).order_by(Customer.name)),
+        sites=db.session.scalars(sa.select(Site).order_by(Site.name)))

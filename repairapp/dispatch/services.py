@@ -1,0 +1,71 @@
+"""The dispatcher's queue and the technicians' load."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from repairapp.accounts.models import Role, User
+from repairapp.assets.models import Asset
+from repairapp.customers.models import Site
+from repairapp.extensions import db
+from repairapp.jobs.services import NEXT_DUE
+from repairapp.tickets.models import OPEN_STATUSES, Status, Ticket
+
+UNASSIGNED = 0  # technician filter value meaning "nobody yet"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the dispatcher narrowed the queue to; the default is the triage view."""
+
+    view: str = "triage"  # triage (new or unassigned) | open | all | <status value>
+    customer_id: int | None = None
+    site_id: int | None = None
+    technician_id: int | None = None
+    breached: bool = False
+
+
+def _by_view(query, view: str):
+    if view == "triage":
+        return query.where(Ticket.status.in_(OPEN_STATUSES),
+                           sa.or_(Ticket.status == Status.NEW, Ticket.assignee_id.is_(None)))
+    if view == "open":
+        return query.where(Ticket.status.in_(OPEN_STATUSES))
+    if view in {s.value for s in Status}:
+        return query.where(Ticket.status == Status(view))
+    return query
+
+
+def queue(filters: Filters, now: datetime, limit: int = 200) -> list[Ticket]:
+    """Tickets matching the filters, most urgent deadline first, then oldest."""
+    query = _by_view(sa.select(Ticket), filters.view).options(
+        joinedload(Ticket.asset).joinedload(Asset.site).joinedload(Site.customer),
+        joinedload(Ticket.assignee))
+    if filters.customer_id:
+        query = query.where(Ticket.customer_id == filters.customer_id)
+    if filters.site_id:
+        query = query.join(Ticket.asset).where(Asset.site_id == filters.site_id)
+    if filters.technician_id == UNASSIGNED:
+        query = query.where(Ticket.assignee_id.is_(None))
+    elif filters.technician_id:
+        query = query.where(Ticket.assignee_id == filters.technician_id)
+    if filters.breached:
+        query = query.where(Ticket.status.in_(OPEN_STATUSES), now > NEXT_DUE)
+    order = (NEXT_DUE.asc().nulls_last(), Ticket.created_at, Ticket.id)
+    return list(db.session.scalars(query.order_by(*order).limit(limit)))
+
+
+def technician_load() -> list[tuple[User, int]]:
+    """Every active technician with their number of open jobs, lightest first."""
+    open_jobs = sa.func.count(Ticket.id)
+    rows = db.session.execute(
+        sa.select(User, open_jobs)
+        .outerjoin(Ticket, sa.and_(Ticket.assignee_id == User.id,
+                                   Ticket.status.in_(OPEN_STATUSES)))
+        .where(User.role == Role.TECHNICIAN, User.is_active.is_(True))
+        .group_by(User.id)
+        .order_by(open_jobs, User.name)
+    ).all()
+    return [(user, count) for user, count in rows]

@@ -1,0 +1,15 @@
+"""Technicians' "My jobs" (phone first)."""
+
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+
+from repairapp.db import utcnow
+from repairapp.jobs.services import my_jobs
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("jobs/index.html", tickets=my_jobs(current_user.id), now=utcnow())

@@ -1,0 +1,186 @@
+"""What staff and requesters do to a ticket besides filing it: assign, check in, log work,
+resolve, re-grade, and the requester's confirmation. Every change leaves a TicketEvent."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from repairapp.accounts.models import Role, User
+from repairapp.contracts.models import Severity
+from repairapp.db import utcnow
+from repairapp.extensions import db
+from repairapp.sla.services import due_times
+from repairapp.tickets.models import (
+    Category,
+    EventKind,
+    PartUsed,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketPhoto,
+    WorkLog,
+    WorkType,
+)
+from repairapp.tickets.photos import Photo
+from repairapp.tickets.workflow import (
+    Actor,
+    TransitionError,
+    actor_for,
+    allowed,
+    change_status,
+)
+
+
+class NotAllowed(PermissionError):
+    """This user has no part in this ticket (not its technician, not a dispatcher)."""
+
+
+@dataclass(frozen=True)
+class Part:
+    description: str
+    quantity: int
+
+
+def require_actor(user: User, ticket: Ticket) -> Actor:
+    actor = actor_for(user, ticket)
+    if actor is None:
+        raise NotAllowed(f"user {user.id} on ticket {ticket.id}")
+    return actor
+
+
+def _event(ticket: Ticket, kind: EventKind, user: User | None, *, public: bool = False,
+           from_value: str | None = None, to_value: str | None = None, note: str = "",
+           now: datetime | None = None) -> TicketEvent:
+    event = TicketEvent(kind=kind, actor=user, actor_name=user.name if user else "",
+                        from_value=from_value, to_value=to_value, note=note, is_public=public,
+                        created_at=now or utcnow())
+    ticket.events.append(event)
+    return event
+
+
+def assign(ticket: Ticket, technician: User | None, by: User, reason: str = "") -> TicketEvent:
+    """Give the ticket to a technician (None: back to the dispatch queue).
+
+    Dispatchers assign anyone; a technician may only hand over their own job, with a reason.
+    """
+    actor = require_actor(by, ticket)
+    if actor is Actor.ASSIGNEE and not reason.strip():
+        raise ValueError("a reason is required to hand a job over")
+    if technician is not None and (technician.role is not Role.TECHNICIAN
+                                   or not technician.is_active):
+        raise ValueError("only active technicians take jobs")
+    before = ticket.assignee.name if ticket.assignee else ""
+    ticket.assignee = technician
+    event = _event(ticket, EventKind.ASSIGNED, by, from_value=before[:40],
+                   to_value=(technician.name if technician else "")[:40], note=reason)
+    db.session.flush()
+    return event
+
+
+def check_in(ticket: Ticket, user: User, now: datetime | None = None) -> TicketEvent:
+    """Proof of presence: recorded when staff scan the asset's own label and tap "on site"."""
+    actor = require_actor(user, ticket)
+    now = now or utcnow()
+    event = _event(ticket, EventKind.CHECK_IN, user, now=now)
+    if ticket.status is not Status.ON_SITE:
+        change_status(ticket, Status.ON_SITE, actor, user=user, now=now)
+    db.session.flush()
+    return event
+
+
+def log_work(ticket: Ticket, user: User, *, work_type: WorkType, minutes: int, notes: str = "",
+             parts: list[Part] = (), photos: list[Photo] = ()) -> WorkLog:
+    """Record time spent and parts used (private to staff)."""
+    require_actor(user, ticket)
+    if minutes < 0:
+        raise ValueError("minutes cannot be negative")
+    log = WorkLog(user=user, work_type=work_type, minutes=minutes, notes=notes,
+                  parts=[PartUsed(description=p.description, quantity=p.quantity)
+                         for p in parts])
+    ticket.work_logs.append(log)
+    event = _event(ticket, EventKind.WORK_LOGGED, user, to_value=work_type.value,
+                   note=notes)
+    for photo in photos:
+        ticket.photos.append(TicketPhoto(content=photo.content, width=photo.width,
+                                         height=photo.height, event=event))
+    db.session.flush()
+    return log
+
+
+def resolve(ticket: Ticket, user: User, *, resolution_note: str, work_type: WorkType,
+            minutes: int = 0, parts: list[Part] = (), photos: list[Photo] = (),
+            now: datetime | None = None) -> TicketEvent:
+    """Resolve with the required resolution note and work type (and any last work)."""
+    actor = require_actor(user, ticket)
+    if not resolution_note.strip():
+        raise ValueError("a resolution note is required")
+    if Status.RESOLVED not in allowed(ticket, actor):
+        raise TransitionError(f"{ticket.status.value} -> resolved")
+    log_work(ticket, user, work_type=work_type, minutes=minutes, notes=resolution_note,
+             parts=parts, photos=photos)
+    ticket.resolution_note = resolution_note
+    return change_status(ticket, Status.RESOLVED, actor, user=user, now=now)
+
+
+def set_severity(ticket: Ticket, severity: Severity, by: User) -> TicketEvent | None:
+    """Re-grade a ticket; its due times are recomputed from the targets frozen at filing."""
+    if require_actor(by, ticket) is not Actor.DISPATCHER:
+        raise NotAllowed("only dispatchers set severity")
+    if severity is ticket.severity:
+        return None
+    event = _event(ticket, EventKind.SEVERITY, by, from_value=ticket.severity.value,
+                   to_value=severity.value)
+    ticket.severity = severity
+    ticket.response_due_at, ticket.resolution_due_at = due_times(
+        ticket.sla_targets, severity, ticket.created_at)
+    db.session.flush()
+    return event
+
+
+def set_category(ticket: Ticket, category: Category, by: User) -> TicketEvent | None:
+    if require_actor(by, ticket) is not Actor.DISPATCHER:
+        raise NotAllowed("only dispatchers set the category")
+    if category is ticket.category:
+        return None
+    event = _event(ticket, EventKind.CATEGORY, by, from_value=ticket.category.value,
+                   to_value=category.value)
+    ticket.category = category
+    db.session.flush()
+    return event
+
+
+def confirm_fixed(ticket: Ticket, *, rating: int, comment: str = "") -> TicketEvent:
+    """The requester confirms the fix and rates it; the ticket closes."""
+    if not 1 <= rating <= 5:
+        raise ValueError("rating is 1 to 5")
+    change_status(ticket, Status.CLOSED, Actor.REQUESTER, actor_name=ticket.requester_name)
+    ticket.rating, ticket.rating_comment = rating, comment
+    event = _event(ticket, EventKind.RATED, None, public=True, to_value=str(rating),
+                   note=comment)
+    event.actor_name = ticket.requester_name
+    db.session.flush()
+    return event
+
+
+def reopen_by_requester(ticket: Ticket, note: str) -> TicketEvent:
+    """The requester says it is not fixed: back to work, with their note for the technician."""
+    if not note.strip():
+        raise ValueError("say what is still wrong")
+    return change_status(ticket, Status.IN_PROGRESS, Actor.REQUESTER,
+                         actor_name=ticket.requester_name, note=note)
+
+
+def resolved_before(cutoff: datetime) -> list[int]:
+    """Ids of tickets resolved before `cutoff` and still unconfirmed."""
+    return list(db.session.scalars(sa.select(Ticket.id).where(
+        Ticket.status == Status.RESOLVED, Ticket.resolved_at < cutoff).order_by(Ticket.id)))
+
+
+def auto_close(ticket: Ticket, now: datetime | None = None) -> TicketEvent:
+    """Close a ticket the requester left unconfirmed too long (the timeline says "system")."""
+    return change_status(ticket, Status.CLOSED, Actor.SYSTEM, now=now)
+
+
+def autoclose_cutoff(days: int, now: datetime | None = None) -> datetime:
+    return (now or utcnow()) - timedelta(days=days)

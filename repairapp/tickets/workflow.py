@@ -1,0 +1,91 @@
+"""The ticket state machine: which status changes are allowed, and for whom.
+
+This is the one place that decides; pages only offer what `allowed()` returns, and
+`change_status()` refuses anything else, whoever asks.
+"""
+
+import enum
+from datetime import datetime
+
+from repairapp.accounts.models import User
+from repairapp.db import utcnow
+from repairapp.extensions import db
+from repairapp.tickets.models import EventKind, Status, Ticket, TicketEvent
+
+
+class Actor(enum.Enum):
+    ASSIGNEE = "assignee"      # the technician the ticket is assigned to
+    DISPATCHER = "dispatcher"  # dispatchers and admins
+    REQUESTER = "requester"    # through the private tracking link
+    SYSTEM = "system"          # scheduled sweeps (auto-close)
+
+
+class TransitionError(ValueError):
+    """A status change the workflow does not allow for this actor."""
+
+
+S = Status
+STAFF = frozenset({Actor.ASSIGNEE, Actor.DISPATCHER})
+_RULES: list[tuple[set[Status], Status, frozenset[Actor]]] = [
+    ({S.NEW}, S.ACKNOWLEDGED, STAFF),
+    ({S.ACKNOWLEDGED, S.IN_PROGRESS, S.WAITING_PARTS, S.WAITING_CUSTOMER}, S.ON_THE_WAY, STAFF),
+    ({S.ACKNOWLEDGED, S.ON_THE_WAY, S.IN_PROGRESS, S.WAITING_PARTS, S.WAITING_CUSTOMER},
+     S.ON_SITE, STAFF),
+    ({S.ACKNOWLEDGED, S.ON_SITE, S.WAITING_PARTS, S.WAITING_CUSTOMER}, S.IN_PROGRESS, STAFF),
+    ({S.ACKNOWLEDGED, S.ON_SITE, S.IN_PROGRESS}, S.WAITING_PARTS, STAFF),
+    ({S.ACKNOWLEDGED, S.ON_SITE, S.IN_PROGRESS}, S.WAITING_CUSTOMER, STAFF),
+    ({S.ACKNOWLEDGED, S.ON_SITE, S.IN_PROGRESS}, S.RESOLVED, STAFF),
+    ({S.RESOLVED}, S.CLOSED, frozenset({Actor.REQUESTER, Actor.DISPATCHER, Actor.SYSTEM})),
+    # Reopen: the requester says it is not fixed, or a dispatcher decides so.
+    ({S.RESOLVED}, S.IN_PROGRESS, frozenset({Actor.REQUESTER, Actor.DISPATCHER})),
+]
+TRANSITIONS: dict[tuple[Status, Status], frozenset[Actor]] = {
+    (start, to): actors for starts, to, actors in _RULES for start in starts
+}
+#: Steps the requester sees on the tracking page.
+PUBLIC = {S.ACKNOWLEDGED, S.ON_THE_WAY, S.ON_SITE, S.RESOLVED, S.CLOSED}
+
+
+def actor_for(user: User | None, ticket: Ticket) -> Actor | None:
+    """The role a staff member plays on this ticket; None if they have none."""
+    if user is None:
+        return None
+    if user.is_dispatcher:
+        return Actor.DISPATCHER
+    return Actor.ASSIGNEE if ticket.assignee_id == user.id else None
+
+
+def allowed(ticket: Ticket, actor: Actor | None) -> list[Status]:
+    """The statuses this actor may move the ticket to, in workflow order."""
+    return [to for to in Status if actor in TRANSITIONS.get((ticket.status, to), ())]
+
+
+def is_reopen(start: Status, to: Status) -> bool:
+    return start is S.RESOLVED and to is S.IN_PROGRESS
+
+
+def change_status(ticket: Ticket, to: Status, actor: Actor, *, user: User | None = None,
+                  actor_name: str = "", note: str = "",
+                  now: datetime | None = None) -> TicketEvent:
+    """Move a ticket to `to`, stamping response / resolution times; refuses other moves."""
+    if actor not in TRANSITIONS.get((ticket.status, to), ()):
+        raise TransitionError(f"{actor.value}: {ticket.status.value} -> {to.value}")
+    now = now or utcnow()
+    reopen = is_reopen(ticket.status, to)
+    event = TicketEvent(kind=EventKind.STATUS, actor=user,
+                        actor_name=user.name if user else actor_name,
+                        from_value=ticket.status.value, to_value=to.value, note=note,
+                        is_public=to in PUBLIC or reopen, created_at=now)
+    ticket.events.append(event)
+    ticket.status = to
+    if to is S.ACKNOWLEDGED and ticket.responded_at is None:
+        ticket.responded_at = now
+    elif to is S.RESOLVED:
+        ticket.resolved_at = now
+    elif to is S.CLOSED:
+        ticket.closed_at = now
+    if reopen:
+        ticket.reopen_count += 1
+        ticket.resolved_at = None
+    db.session.flush()
+    return event

@@ -1,0 +1,108 @@
+"""Technicians' "My jobs": their open tickets, most urgent first, fast with any history."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+import factories as f
+from repairapp.accounts.models import Role
+from repairapp.extensions import db
+from repairapp.tickets.models import Status, Ticket
+
+NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def tech(auth):
+    user = f.user(Role.TECHNICIAN, name="Wang")
+    auth.login(user.email)
+    return user
+
+
+def _due(ticket, response=None, resolution=None, responded=False):
+    ticket.response_due_at, ticket.resolution_due_at = response, resolution
+    ticket.responded_at = NOW if responded else None
+    db.session.commit()
+    return ticket
+
+
+def test_sorted_by_the_next_deadline(client, tech):
+    """Unresponded tickets count their response due, responded ones their fix due."""
+    h = timedelta(hours=1)
+    later = _due(f.ticket(assignee=tech), response=NOW + 5 * h, resolution=NOW + 6 * h)
+    soonest = _due(f.ticket(assignee=tech), response=NOW + 9 * h, resolution=NOW + 2 * h,
+                   responded=True)
+    middle = _due(f.ticket(assignee=tech), response=NOW + 3 * h, resolution=NOW + 30 * h)
+    no_deadline = _due(f.ticket(assignee=tech))
+    page = client.get("/jobs/").get_data(as_text=True)
+    order = [page.index(t.number) for t in (soonest, middle, later, no_deadline)]
+    assert order == sorted(order)
+
+
+def test_only_my_open_tickets(client, tech):
+    """Other technicians' jobs, unassigned and closed tickets are not in my list."""
+    mine = f.ticket(assignee=tech)
+    theirs = f.ticket(assignee=f.user(Role.TECHNICIAN))
+    done = f.ticket(assignee=tech, status=Status.CLOSED)
+    unassigned = f.ticket()
+    page = client.get("/jobs/").get_data(as_text=True)
+    assert mine.number in page
+    assert all(t.number not in page for t in (theirs, done, unassigned))
+
+
+def test_overdue_and_soon_cards_are_marked(client, tech):
+    """A passed deadline is red ("late"), a close one amber ("soon")."""
+    now = datetime.now(UTC)
+    late = f.ticket(assignee=tech)
+    _due(late, response=now - timedelta(minutes=5))
+    soon = f.ticket(assignee=tech)
+    soon.created_at = now - timedelta(hours=3)
+    _due(soon, response=now + timedelta(minutes=20))
+    page = client.get("/jobs/").get_data(as_text=True)
+    assert 'class="card row job late"' in page and 'class="card row job soon"' in page
+
+
+def _closed_history(tech_id: int, asset_id: int, customer_id: int, n: int) -> None:
+    """n closed tickets of this technician, inserted in bulk."""
+    rows = [dict(asset_id=asset_id, customer_id=customer_id, status=Status.CLOSED,
+                 severity="MINOR", category="OTHER", description="", requester_name="x",
+                 requester_phone="1", idempotency_key=uuid.uuid4().hex,
+                 tracking_token=uuid.uuid4().hex, coverage_state="NOT_COVERED",
+                 plan_name="", is_chargeable=True, sla_targets={}, assignee_id=tech_id,
+                 resolution_note="", rating_comment="", reopen_count=0, version=1,
+                 created_at=NOW - timedelta(days=400), closed_at=NOW - timedelta(days=300))
+            for _ in range(n)]
+    for start in range(0, n, 10_000):
+        db.session.execute(sa.insert(Ticket), rows[start:start + 10_000])
+    db.session.commit()
+
+
+def test_same_number_of_queries_with_100k_closed_tickets(client, tech):
+    """50 open jobs render with as many SQL queries over 100,000 closed tickets as over 10."""
+    machine = f.asset()
+    for _ in range(50):
+        f.ticket(machine, assignee=tech)
+    counts = []
+    for history in (10, 100_000 - 10):
+        _closed_history(tech.id, machine.id, machine.site.customer_id, history)
+        counts.append(_count_queries(client))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Ticket)) == 100_050
+    assert counts[0] == counts[1]
+    assert counts[0] <= 3, "one query for the user, one for the jobs: no query per card"
+
+
+def _count_queries(client) -> int:
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        page = client.get("/jobs/").get_data(as_text=True)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert page.count('class="card row job') == 50
+    return len(statements)

@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 I18N   := repairapp/translations
 
-.PHONY: run test test-sqlite test-postgres lint i18n-extract i18n-update translations clean
+.PHONY: run test test-sqlite test-postgres lint i18n-extract i18n-update translations bench clean
 
 $(BIN)/python:
 	.ci/system-deps run
@@ -45,7 +45,7 @@ test-postgres:
 	REPAIRAPP_TEST_DATABASE_URL=$${REPAIRAPP_TEST_DATABASE_URL:-$$(.ci/postgres)} $(PYTEST)
 
 lint:
-	$(BIN)/ruff check --config .ci/ruff.toml repairapp tests wsgi.py migrations/env.py
+	$(BIN)/ruff check --config .ci/ruff.toml repairapp tests bench wsgi.py migrations/env.py
 
 i18n-extract:
 	$(BIN)/pybabel extract -F $(I18N)/babel.cfg -k _l -k lazy_gettext --no-location \
@@ -53,6 +53,11 @@ i18n-extract:
 
 i18n-update: i18n-extract
 	$(BIN)/pybabel update -i $(I18N)/messages.pot -d $(I18N) --no-fuzzy-matching --ignore-obsolete
+
+## make bench: benchmarks (not part of make test); each prints a ratio to its own baseline
+bench: $(VENV)/.test-deps translations
+	$(BIN)/python bench/my_jobs.py
+	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-$$(.ci/postgres)} $(BIN)/python bench/my_jobs.py
 
 clean:
 	rm -rf $(VENV) instance test-output .pytest_cache

@@ -49,8 +49,8 @@ def duration(minutes: int | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from repairapp.sla.services import urgency
+    from repairapp.sla.services import minutes_left, urgency
 
     app.jinja_env.filters.update(sitetime=site_datetime, sitedate=site_date, duration=duration)
-    app.jinja_env.globals.update(urgency=urgency)
+    app.jinja_env.globals.update(urgency=urgency, minutes_left=minutes_left)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, get_locale=get_locale)

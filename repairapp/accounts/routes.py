@@ -12,6 +12,7 @@ from repairapp.accounts.auth import authenticate
 from repairapp.accounts.forms import LoginForm, PasswordForm, UserForm
 from repairapp.accounts.models import Role, User
 from repairapp.extensions import db
+from repairapp.tickets.work import release_jobs
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
@@ -91,11 +92,17 @@ def users():
 def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user, role=user.role.value) if request.method == "GET" else UserForm()
-    if form.validate_on_submit() and _saved(
-            form, lambda: services.update_user(user, **_user_fields(form))):
+    if form.validate_on_submit() and _saved(form, lambda: _update(user, form)):
         flash(_("Account saved."))
         return redirect(url_for(".users"))
     return render_template("accounts/edit_user.html", user=user, form=form)
+
+
+def _update(user: User, form: UserForm) -> None:
+    was_active = user.is_active
+    services.update_user(user, **_user_fields(form))
+    if was_active and not user.is_active:  # their open jobs go back to the dispatch queue
+        release_jobs(user, by=current_user)
 
 
 def _user_fields(form: UserForm) -> dict:
@@ -110,6 +117,10 @@ def _saved(form: UserForm, write) -> bool:
     except services.EmailTaken:
         db.session.rollback()
         form.email.errors.append(_("Another account already uses this email."))
+        return False
+    except services.LastAdmin:
+        db.session.rollback()
+        form.role.errors.append(_("Keep at least one active admin."))
         return False
     db.session.commit()
     return True

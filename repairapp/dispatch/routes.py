@@ -21,7 +21,7 @@ def _dispatchers_only():
 
 def _int(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdecimal() else None
 
 
 @bp.get("/")

@@ -38,6 +38,11 @@ def _by_view(query, view: str):
     return query
 
 
+def breached(now: datetime):
+    """An open ticket past its current deadline, or whose response came late."""
+    return sa.or_(NEXT_DUE < now, Ticket.responded_at > Ticket.response_due_at)
+
+
 def queue(filters: Filters, now: datetime, limit: int = 200) -> list[Ticket]:
     """Tickets matching the filters, most urgent deadline first, then oldest."""
     query = _by_view(sa.select(Ticket), filters.view).options(
@@ -52,7 +57,7 @@ def queue(filters: Filters, now: datetime, limit: int = 200) -> list[Ticket]:
     elif filters.technician_id:
         query = query.where(Ticket.assignee_id == filters.technician_id)
     if filters.breached:
-        query = query.where(Ticket.status.in_(OPEN_STATUSES), now > NEXT_DUE)
+        query = query.where(Ticket.status.in_(OPEN_STATUSES), breached(now))
     order = (NEXT_DUE.asc().nulls_last(), Ticket.created_at, Ticket.id)
     return list(db.session.scalars(query.order_by(*order).limit(limit)))
 

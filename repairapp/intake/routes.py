@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from repairapp.assets.services import asset_for_code
 from repairapp.contracts.models import Severity
@@ -20,7 +21,7 @@ from repairapp.tickets import services as tickets
 from repairapp.tickets import work
 from repairapp.tickets.models import Category, Ticket
 from repairapp.tickets.services import open_tickets_for_asset
-from repairapp.tickets.workflow import TransitionError, actor_for
+from repairapp.tickets.workflow import Actor, TransitionError, actor_for
 
 bp = Blueprint("intake", __name__)
 
@@ -144,27 +145,44 @@ def add_info(code: str):
 
 
 def _staff_view(asset):
-    """Staff scanning a label get the machine's open tickets and a one-tap check-in."""
-    return render_template("intake/staff.html", asset=asset,
-                           tickets=open_tickets_for_asset(asset.id),
-                           form=FlaskForm(), actor_for=actor_for)
+    """Staff scanning a label: the machine's tickets they have a part in, plus unassigned
+    ones a technician can take, and the one-tap check-in."""
+    visible = [t for t in open_tickets_for_asset(asset.id)
+               if actor_for(current_user, t) or t.assignee_id is None]
+    return render_template("intake/staff.html", asset=asset, tickets=visible, form=FlaskForm(),
+                           actor_for=actor_for, Actor=Actor)
+
+
+def _staff_action(code: str, ticket_id: int, act, message: str):
+    """Check-in and take: only through the label of the ticket's own machine."""
+    asset = _asset_or_404(code)
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None or ticket.asset_id != asset.id:
+        abort(404)
+    try:
+        act(ticket)
+        db.session.commit()
+    except (TransitionError, work.NotAllowed, StaleDataError):
+        db.session.rollback()
+        flash(_("That is not possible for this job right now."), "error")
+        return redirect(url_for("intake.scan", code=code))
+    flash(message)
+    return redirect(url_for("tickets.detail", ticket_id=ticket.id))
 
 
 @bp.post("/r/<code>/check-in/<int:ticket_id>")
 @bp.post("/R/<code>/check-in/<int:ticket_id>")
 @login_required
 def check_in(code: str, ticket_id: int):
-    """"I'm on site": only reachable through the label's own code, so it proves presence."""
-    asset = _asset_or_404(code)
-    ticket = db.session.get(Ticket, ticket_id)
-    if ticket is None or ticket.asset_id != asset.id or actor_for(current_user, ticket) is None:
-        abort(404)
-    try:
-        work.check_in(ticket, current_user)
-        db.session.commit()
-    except TransitionError:
-        db.session.rollback()
-        flash(_("This job cannot be checked in from its current status."), "error")
-        return redirect(url_for("intake.scan", code=code))
-    flash(_("Checked in at %(tag)s.", tag=asset.tag))
-    return redirect(url_for("tickets.detail", ticket_id=ticket.id))
+    """"I'm on site": reachable only through the label's own code, so it proves presence."""
+    return _staff_action(code, ticket_id, lambda t: work.check_in(t, current_user),
+                         _("Checked in. Time on site recorded."))
+
+
+@bp.post("/r/<code>/take/<int:ticket_id>")
+@bp.post("/R/<code>/take/<int:ticket_id>")
+@login_required
+def take(code: str, ticket_id: int):
+    """A technician at the machine takes its unassigned ticket."""
+    return _staff_action(code, ticket_id, lambda t: work.take(t, current_user),
+                         _("The job is yours now."))

@@ -7,9 +7,12 @@ from repairapp.assets.models import Asset
 from repairapp.extensions import db
 from repairapp.tickets.models import OPEN_STATUSES, Ticket
 
-#: The deadline that matters now: response until responded, then resolution.
-NEXT_DUE = sa.case((Ticket.responded_at.is_(None), Ticket.response_due_at),
-                   else_=Ticket.resolution_due_at)
+#: The deadline that matters now (same rule as Ticket.next_due_at): the response until
+#: responded (or the resolution if no response is promised), then the resolution.
+NEXT_DUE = sa.case(
+    (Ticket.responded_at.is_(None),
+     sa.func.coalesce(Ticket.response_due_at, Ticket.resolution_due_at)),
+    else_=Ticket.resolution_due_at)
 
 
 def my_jobs(user_id: int) -> list[Ticket]:

@@ -1,5 +1,6 @@
 """SLA due times: the one place that turns a plan's targets into deadlines."""
 
+import math
 from datetime import datetime, timedelta
 
 from repairapp.contracts.models import ServicePlan, Severity
@@ -37,3 +38,8 @@ def urgency(start: datetime, due: datetime | None, now: datetime) -> str:
         return "late"
     left, window = due - now, due - start
     return "soon" if left <= window / 4 or left <= timedelta(hours=1) else "ok"
+
+
+def minutes_left(due: datetime, now: datetime) -> int:
+    """Whole minutes until `due`; negative once it has passed."""
+    return math.floor((due - now).total_seconds() / 60)

@@ -143,7 +143,9 @@ class Ticket(db.Model):
     @property
     def next_due_at(self) -> datetime | None:
         """The deadline that matters now: response until responded, then resolution."""
-        return self.response_due_at if self.responded_at is None else self.resolution_due_at
+        if self.responded_at is None and self.response_due_at is not None:
+            return self.response_due_at
+        return self.resolution_due_at
 
     @property
     def is_open(self) -> bool:
@@ -166,8 +168,8 @@ class TicketEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     #: Name shown for the actor, kept even if the account is later renamed.
     actor_name: Mapped[str] = mapped_column(sa.String(100), default="")
-    from_value: Mapped[str | None] = mapped_column(sa.String(40))
-    to_value: Mapped[str | None] = mapped_column(sa.String(40))
+    from_value: Mapped[str | None] = mapped_column(sa.String(100))
+    to_value: Mapped[str | None] = mapped_column(sa.String(100))
     note: Mapped[str] = mapped_column(sa.Text, default="")
     #: Shown on the requester's tracking page.
     is_public: Mapped[bool] = mapped_column(default=True)

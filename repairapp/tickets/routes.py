@@ -32,24 +32,31 @@ def _ticket_or_404(ticket_id: int) -> Ticket:
     return ticket
 
 
-def _save(ticket_id: int, message: str | None = None, target: str | None = None):
-    """Commit the request's one change; a concurrent edit is explained, not lost silently."""
+def _apply(ticket_id: int, change, message: str | None = None, target=None):
+    """Run the request's one change and commit it, or explain why nothing was written.
+
+    `target` may be a function, called after the change, giving where to go next.
+    """
     try:
+        change()
         db.session.commit()
-        if message:
-            flash(message)
-    except StaleDataError:
+    except TransitionError:
+        db.session.rollback()
+        flash(_("That change is not allowed from the ticket's current status."), "error")
+        return redirect(url_for(".detail", ticket_id=ticket_id))
+    except StaleDataError:  # raised at flush or commit: a concurrent edit won
         db.session.rollback()
         flash(_("Someone else changed this ticket a moment ago. Check it and try again."),
               "error")
-        target = None
-    return redirect(target or url_for(".detail", ticket_id=ticket_id))
-
-
-def _refused(ticket_id: int, message: str):
-    db.session.rollback()
-    flash(message, "error")
-    return redirect(url_for(".detail", ticket_id=ticket_id))
+        return redirect(url_for(".detail", ticket_id=ticket_id))
+    except ValueError:  # e.g. the chosen technician was deactivated meanwhile
+        db.session.rollback()
+        flash(_("That change could not be made. Check the form and try again."), "error")
+        return redirect(url_for(".detail", ticket_id=ticket_id))
+    if message:
+        flash(message)
+    return redirect((target() if callable(target) else target)
+                    or url_for(".detail", ticket_id=ticket_id))
 
 
 @bp.get("/")
@@ -72,13 +79,9 @@ def change(ticket_id: int):
         abort(400)
     if form.to.data == Status.RESOLVED.value:  # needs the resolution form
         return redirect(url_for(".detail", ticket_id=ticket_id, _anchor="resolve"))
-    try:
-        change_status(ticket, Status(form.to.data), actor_for(current_user, ticket),
-                      user=current_user, note=form.note.data or "")
-    except TransitionError:
-        return _refused(ticket_id, _("That change is not allowed from the ticket's current "
-                                     "status."))
-    return _save(ticket_id)
+    return _apply(ticket_id, lambda: change_status(
+        ticket, Status(form.to.data), actor_for(current_user, ticket), user=current_user,
+        note=form.note.data or ""))
 
 
 def _rerender(ticket: Ticket, **forms):
@@ -93,10 +96,10 @@ def log_work(ticket_id: int):
     form = WorkLogForm()
     if not form.validate_on_submit():
         return _rerender(ticket, work_form=form)
-    work.log_work(ticket, current_user, work_type=WorkType(form.work_type.data),
-                  minutes=form.minutes.data, notes=form.notes.data or "",
-                  parts=form.parts_used(), photos=form.reencoded)
-    return _save(ticket_id, _("Work logged."))
+    return _apply(ticket_id, lambda: work.log_work(
+        ticket, current_user, work_type=WorkType(form.work_type.data),
+        minutes=form.minutes.data, notes=form.notes.data or "", parts=form.parts_used(),
+        photos=form.reencoded), _("Work logged."))
 
 
 @bp.post("/<int:ticket_id>/resolve")
@@ -105,13 +108,11 @@ def resolve(ticket_id: int):
     form = ResolveForm()
     if not form.validate_on_submit():
         return _rerender(ticket, resolve_form=form)
-    try:
-        work.resolve(ticket, current_user, resolution_note=form.notes.data,
-                     work_type=WorkType(form.work_type.data), minutes=form.minutes.data,
-                     parts=form.parts_used(), photos=form.reencoded)
-    except TransitionError:
-        return _refused(ticket_id, _("This ticket cannot be resolved from its current status."))
-    return _save(ticket_id, _("Resolved. The requester is asked to confirm."))
+    return _apply(ticket_id, lambda: work.resolve(
+        ticket, current_user, resolution_note=form.notes.data,
+        work_type=WorkType(form.work_type.data), minutes=form.minutes.data,
+        parts=form.parts_used(), photos=form.reencoded),
+        _("Resolved. The requester is asked to confirm."))
 
 
 @bp.post("/<int:ticket_id>/assign")
@@ -123,15 +124,14 @@ def assign(ticket_id: int):
         return _rerender(ticket, assign_form=form)
     technician = db.session.get(User, int(form.technician.data)) if form.technician.data \
         else None
-    try:
-        work.assign(ticket, technician, current_user, form.reason.data or "")
-    except ValueError:
+    if not current_user.is_dispatcher and not (form.reason.data or "").strip():
         form.reason.errors.append(_("Give a reason when you hand a job over."))
         return _rerender(ticket, assign_form=form)
     # A technician who handed the job away can no longer see it: back to their list.
-    handed_away = actor_for(current_user, ticket) is None
-    return _save(ticket_id, _("Assignment saved."),
-                 url_for("jobs.index") if handed_away else None)
+    return _apply(ticket_id, lambda: work.assign(ticket, technician, current_user,
+                                                 form.reason.data or ""),
+                  _("Assignment saved."),
+                  lambda: None if actor_for(current_user, ticket) else url_for("jobs.index"))
 
 
 @bp.post("/<int:ticket_id>/triage")
@@ -142,9 +142,11 @@ def triage(ticket_id: int):
         abort(403)
     if not form.validate_on_submit():
         return _rerender(ticket, triage_form=form)
-    work.set_severity(ticket, Severity(form.severity.data), current_user)
-    work.set_category(ticket, Category(form.category.data), current_user)
-    return _save(ticket_id, _("Severity and category saved; due times recomputed."))
+    def regrade():
+        work.set_severity(ticket, Severity(form.severity.data), current_user)
+        work.set_category(ticket, Category(form.category.data), current_user)
+
+    return _apply(ticket_id, regrade, _("Severity and category saved; due times recomputed."))
 
 
 @bp.get("/<int:ticket_id>/photos/<int:photo_id>")

@@ -5,7 +5,6 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 
 from repairapp.assets.models import Asset
 from repairapp.contracts.models import Severity
@@ -57,7 +56,8 @@ def open_tickets_for_asset(asset_id: int) -> list[Ticket]:
         .order_by(Ticket.id)))
 
 
-def _attach_photos(ticket: Ticket, photos: list[Photo], event: TicketEvent) -> None:
+def attach_photos(ticket: Ticket, photos: list[Photo], event: TicketEvent) -> None:
+    """Store re-encoded photos on the ticket, linked to the event they came with."""
     for photo in photos:
         ticket.photos.append(
             TicketPhoto(content=photo.content, width=photo.width, height=photo.height, event=event)
@@ -109,7 +109,7 @@ def file_ticket(
     event = TicketEvent(kind=EventKind.CREATED, actor_name=requester_name,
                         to_value=Status.NEW.value, created_at=now)
     ticket.events.append(event)
-    _attach_photos(ticket, list(photos), event)
+    attach_photos(ticket, list(photos), event)
     db.session.flush()
     return ticket
 
@@ -120,14 +120,6 @@ def add_info(
     """Someone at the site adds to an open ticket instead of filing a duplicate."""
     event = TicketEvent(kind=EventKind.INFO_ADDED, actor_name=requester_name, note=note)
     ticket.events.append(event)
-    _attach_photos(ticket, list(photos), event)
+    attach_photos(ticket, list(photos), event)
     db.session.flush()
     return event
-
-
-def staff_tickets(statuses: tuple[Status, ...] | None = None, limit: int = 200) -> list[Ticket]:
-    """Newest tickets first, optionally of some statuses, with asset and site loaded."""
-    query = sa.select(Ticket).options(joinedload(Ticket.asset).joinedload(Asset.site))
-    if statuses is not None:
-        query = query.where(Ticket.status.in_(statuses))
-    return list(db.session.scalars(query.order_by(Ticket.id.desc()).limit(limit)))

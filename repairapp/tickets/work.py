@@ -12,28 +12,39 @@ from repairapp.db import utcnow
 from repairapp.extensions import db
 from repairapp.sla.services import due_times
 from repairapp.tickets.models import (
+    OPEN_STATUSES,
     Category,
     EventKind,
     PartUsed,
     Status,
     Ticket,
     TicketEvent,
-    TicketPhoto,
     WorkLog,
     WorkType,
 )
 from repairapp.tickets.photos import Photo
+from repairapp.tickets.services import attach_photos
 from repairapp.tickets.workflow import (
     Actor,
     TransitionError,
     actor_for,
     allowed,
     change_status,
+    record,
+    require_open,
 )
 
 
 class NotAllowed(PermissionError):
     """This user has no part in this ticket (not its technician, not a dispatcher)."""
+
+
+class ReasonRequired(ValueError):
+    """A technician handing a job over must say why."""
+
+
+class NotATechnician(ValueError):
+    """Jobs go only to active technicians."""
 
 
 @dataclass(frozen=True)
@@ -49,42 +60,55 @@ def require_actor(user: User, ticket: Ticket) -> Actor:
     return actor
 
 
-def _event(ticket: Ticket, kind: EventKind, user: User | None, *, public: bool = False,
-           from_value: str | None = None, to_value: str | None = None, note: str = "",
-           now: datetime | None = None) -> TicketEvent:
-    event = TicketEvent(kind=kind, actor=user, actor_name=user.name if user else "",
-                        from_value=from_value, to_value=to_value, note=note, is_public=public,
-                        created_at=now or utcnow())
-    ticket.events.append(event)
-    return event
-
-
 def assign(ticket: Ticket, technician: User | None, by: User, reason: str = "") -> TicketEvent:
     """Give the ticket to a technician (None: back to the dispatch queue).
 
     Dispatchers assign anyone; a technician may only hand over their own job, with a reason.
     """
     actor = require_actor(by, ticket)
+    require_open(ticket)
     if actor is Actor.ASSIGNEE and not reason.strip():
-        raise ValueError("a reason is required to hand a job over")
+        raise ReasonRequired()
     if technician is not None and (technician.role is not Role.TECHNICIAN
                                    or not technician.is_active):
-        raise ValueError("only active technicians take jobs")
+        raise NotATechnician()
+    return _reassign(ticket, technician, by, reason)
+
+
+def _reassign(ticket: Ticket, technician: User | None, by: User, reason: str) -> TicketEvent:
     before = ticket.assignee.name if ticket.assignee else ""
     ticket.assignee = technician
-    event = _event(ticket, EventKind.ASSIGNED, by, from_value=before[:40],
-                   to_value=(technician.name if technician else "")[:40], note=reason)
+    event = record(ticket, EventKind.ASSIGNED, by, from_value=before,
+                   to_value=technician.name if technician else "", note=reason)
     db.session.flush()
     return event
 
 
+def take(ticket: Ticket, technician: User) -> TicketEvent:
+    """A technician at the machine takes an open, unassigned ticket for themselves."""
+    require_open(ticket)
+    if ticket.assignee_id is not None or technician.role is not Role.TECHNICIAN:
+        raise NotAllowed(f"user {technician.id} cannot take ticket {ticket.id}")
+    return _reassign(ticket, technician, technician, "")
+
+
+def release_jobs(technician: User, by: User) -> int:
+    """Put a (deactivated) technician's open jobs back in the dispatch queue."""
+    jobs = db.session.scalars(sa.select(Ticket).where(
+        Ticket.assignee_id == technician.id, Ticket.status.in_(OPEN_STATUSES))).all()
+    for ticket in jobs:
+        _reassign(ticket, None, by, "")
+    return len(jobs)
+
+
 def check_in(ticket: Ticket, user: User, now: datetime | None = None) -> TicketEvent:
-    """Proof of presence: recorded when staff scan the asset's own label and tap "on site"."""
-    actor = require_actor(user, ticket)
+    """Proof of presence: the assigned technician scanned the machine's label on site."""
+    if actor_for(user, ticket) is not Actor.ASSIGNEE:
+        raise NotAllowed(f"user {user.id} is not on ticket {ticket.id}")
     now = now or utcnow()
-    event = _event(ticket, EventKind.CHECK_IN, user, now=now)
+    event = record(ticket, EventKind.CHECK_IN, user, now=now)
     if ticket.status is not Status.ON_SITE:
-        change_status(ticket, Status.ON_SITE, actor, user=user, now=now)
+        change_status(ticket, Status.ON_SITE, Actor.ASSIGNEE, user=user, now=now)
     db.session.flush()
     return event
 
@@ -93,17 +117,15 @@ def log_work(ticket: Ticket, user: User, *, work_type: WorkType, minutes: int, n
              parts: list[Part] = (), photos: list[Photo] = ()) -> WorkLog:
     """Record time spent and parts used (private to staff)."""
     require_actor(user, ticket)
-    if minutes < 0:
-        raise ValueError("minutes cannot be negative")
+    require_open(ticket)
+    if minutes < 0 or any(p.quantity < 1 for p in parts):
+        raise ValueError("minutes and quantities cannot be negative")
     log = WorkLog(user=user, work_type=work_type, minutes=minutes, notes=notes,
                   parts=[PartUsed(description=p.description, quantity=p.quantity)
                          for p in parts])
     ticket.work_logs.append(log)
-    event = _event(ticket, EventKind.WORK_LOGGED, user, to_value=work_type.value,
-                   note=notes)
-    for photo in photos:
-        ticket.photos.append(TicketPhoto(content=photo.content, width=photo.width,
-                                         height=photo.height, event=event))
+    event = record(ticket, EventKind.WORK_LOGGED, user, to_value=work_type.value, note=notes)
+    attach_photos(ticket, list(photos), event)
     db.session.flush()
     return log
 
@@ -123,27 +145,31 @@ def resolve(ticket: Ticket, user: User, *, resolution_note: str, work_type: Work
     return change_status(ticket, Status.RESOLVED, actor, user=user, now=now)
 
 
+def _dispatcher_only(by: User, ticket: Ticket) -> None:
+    if require_actor(by, ticket) is not Actor.DISPATCHER:
+        raise NotAllowed("only dispatchers triage")
+
+
 def set_severity(ticket: Ticket, severity: Severity, by: User) -> TicketEvent | None:
     """Re-grade a ticket; its due times are recomputed from the targets frozen at filing."""
-    if require_actor(by, ticket) is not Actor.DISPATCHER:
-        raise NotAllowed("only dispatchers set severity")
+    _dispatcher_only(by, ticket)
     if severity is ticket.severity:
         return None
-    event = _event(ticket, EventKind.SEVERITY, by, from_value=ticket.severity.value,
+    event = record(ticket, EventKind.SEVERITY, by, from_value=ticket.severity.value,
                    to_value=severity.value)
     ticket.severity = severity
-    ticket.response_due_at, ticket.resolution_due_at = due_times(
-        ticket.sla_targets, severity, ticket.created_at)
+    if ticket.sla_targets:  # tickets filed before targets were frozen keep their due times
+        ticket.response_due_at, ticket.resolution_due_at = due_times(
+            ticket.sla_targets, severity, ticket.created_at)
     db.session.flush()
     return event
 
 
 def set_category(ticket: Ticket, category: Category, by: User) -> TicketEvent | None:
-    if require_actor(by, ticket) is not Actor.DISPATCHER:
-        raise NotAllowed("only dispatchers set the category")
+    _dispatcher_only(by, ticket)
     if category is ticket.category:
         return None
-    event = _event(ticket, EventKind.CATEGORY, by, from_value=ticket.category.value,
+    event = record(ticket, EventKind.CATEGORY, by, from_value=ticket.category.value,
                    to_value=category.value)
     ticket.category = category
     db.session.flush()
@@ -156,9 +182,8 @@ def confirm_fixed(ticket: Ticket, *, rating: int, comment: str = "") -> TicketEv
         raise ValueError("rating is 1 to 5")
     change_status(ticket, Status.CLOSED, Actor.REQUESTER, actor_name=ticket.requester_name)
     ticket.rating, ticket.rating_comment = rating, comment
-    event = _event(ticket, EventKind.RATED, None, public=True, to_value=str(rating),
-                   note=comment)
-    event.actor_name = ticket.requester_name
+    event = record(ticket, EventKind.RATED, None, actor_name=ticket.requester_name,
+                   to_value=str(rating), note=comment, public=True)
     db.session.flush()
     return event
 

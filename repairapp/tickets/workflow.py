@@ -10,7 +10,7 @@ from datetime import datetime
 from repairapp.accounts.models import User
 from repairapp.db import utcnow
 from repairapp.extensions import db
-from repairapp.tickets.models import EventKind, Status, Ticket, TicketEvent
+from repairapp.tickets.models import OPEN_STATUSES, EventKind, Status, Ticket, TicketEvent
 
 
 class Actor(enum.Enum):
@@ -60,8 +60,25 @@ def allowed(ticket: Ticket, actor: Actor | None) -> list[Status]:
     return [to for to in Status if actor in TRANSITIONS.get((ticket.status, to), ())]
 
 
+def require_open(ticket: Ticket) -> None:
+    """Work, photos and reassignment stop once a ticket is resolved or closed."""
+    if ticket.status not in OPEN_STATUSES:
+        raise TransitionError(f"ticket {ticket.id} is {ticket.status.value}")
+
+
 def is_reopen(start: Status, to: Status) -> bool:
     return start is S.RESOLVED and to is S.IN_PROGRESS
+
+
+def record(ticket: Ticket, kind: EventKind, user: User | None, *, actor_name: str = "",
+           from_value: str | None = None, to_value: str | None = None, note: str = "",
+           public: bool = False, now: datetime | None = None) -> TicketEvent:
+    """Append one audit-trail entry: who, when, what, from, to."""
+    event = TicketEvent(kind=kind, actor=user, actor_name=user.name if user else actor_name,
+                        from_value=from_value, to_value=to_value, note=note, is_public=public,
+                        created_at=now or utcnow())
+    ticket.events.append(event)
+    return event
 
 
 def change_status(ticket: Ticket, to: Status, actor: Actor, *, user: User | None = None,
@@ -72,11 +89,9 @@ def change_status(ticket: Ticket, to: Status, actor: Actor, *, user: User | None
         raise TransitionError(f"{actor.value}: {ticket.status.value} -> {to.value}")
     now = now or utcnow()
     reopen = is_reopen(ticket.status, to)
-    event = TicketEvent(kind=EventKind.STATUS, actor=user,
-                        actor_name=user.name if user else actor_name,
-                        from_value=ticket.status.value, to_value=to.value, note=note,
-                        is_public=to in PUBLIC or reopen, created_at=now)
-    ticket.events.append(event)
+    event = record(ticket, EventKind.STATUS, user, actor_name=actor_name,
+                   from_value=ticket.status.value, to_value=to.value, note=note,
+                   public=to in PUBLIC or reopen, now=now)
     ticket.status = to
     if to is S.ACKNOWLEDGED and ticket.responded_at is None:
         ticket.responded_at = now

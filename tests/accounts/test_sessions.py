@@ -86,3 +86,30 @@ def test_only_admins_manage_accounts(client, auth):
     """Dispatchers and technicians get 403 on the accounts pages."""
     auth.login(f.user(Role.DISPATCHER).email)
     assert client.get("/accounts/users").status_code == 403
+
+
+def test_deactivating_a_technician_returns_their_jobs_to_the_queue(client, auth):
+    """Open jobs of a deactivated technician are unassigned, so dispatch sees them."""
+    from repairapp.tickets.models import Status, Ticket
+    tech = f.user(Role.TECHNICIAN, email="leaving@example.com")
+    job = f.ticket(assignee=tech, status=Status.ON_SITE)
+    done = f.ticket(assignee=tech, status=Status.CLOSED)
+    auth.login(f.user(Role.ADMIN).email)
+    auth.post(f"/accounts/users/{tech.id}", {"email": tech.email, "name": tech.name,
+                                             "role": "technician"})
+    db.session.expire_all()
+    assert db.session.get(Ticket, job.id).assignee_id is None
+    assert db.session.get(Ticket, done.id).assignee_id == tech.id
+
+
+def test_last_admin_cannot_lock_everyone_out(client, auth):
+    """The only active admin cannot deactivate or demote themselves."""
+    admin = f.user(Role.ADMIN, email="only@example.com")
+    auth.login(admin.email)
+    client.set_cookie("lang", "en")
+    page = auth.post(f"/accounts/users/{admin.id}", {"email": admin.email, "name": "A",
+                                                     "role": "dispatcher", "is_active": "y"}
+                     ).get_data(as_text=True)
+    assert "at least one active admin" in page
+    db.session.expire_all()
+    assert db.session.get(User, admin.id).role is Role.ADMIN

@@ -37,3 +37,30 @@ def test_check_in_only_through_the_tickets_own_label(client, auth):
     assert response.status_code == 404
     db.session.expire_all()
     assert db.session.get(Ticket, ticket.id).status is Status.ACKNOWLEDGED
+
+
+def test_other_technician_cannot_check_in_through_the_right_label(client, auth):
+    """The right label is not enough: only the assigned technician checks in."""
+    machine = f.asset()
+    ticket = f.ticket(machine, assignee=f.user(Role.TECHNICIAN), status=Status.ON_THE_WAY)
+    intruder = f.user(Role.TECHNICIAN)
+    auth.login(intruder.email)
+    page = client.get(scan_url(machine)).get_data(as_text=True)
+    assert ticket.number not in page  # someone else's job is not listed
+    Auth(client).post(f"{scan_url(machine)}/check-in/{ticket.id}", {},
+                      page_url=scan_url(machine))
+    db.session.expire_all()
+    assert db.session.get(Ticket, ticket.id).status is Status.ON_THE_WAY
+
+
+def test_technician_at_the_machine_takes_an_unassigned_ticket(client, auth):
+    """An unassigned ticket on the scanned machine can be taken with one tap."""
+    machine = f.asset()
+    ticket = f.ticket(machine)
+    tech = f.user(Role.TECHNICIAN)
+    auth.login(tech.email)
+    response = Auth(client).post(f"{scan_url(machine)}/take/{ticket.id}", {},
+                                 page_url=scan_url(machine))
+    assert response.headers["Location"] == f"/tickets/{ticket.id}"
+    db.session.expire_all()
+    assert db.session.get(Ticket, ticket.id).assignee_id == tech.id

@@ -41,6 +41,16 @@ def test_sorted_by_the_next_deadline(client, tech):
     assert order == sorted(order)
 
 
+def test_without_a_response_target_the_fix_deadline_counts(client, tech):
+    """A plan promising no response time still sorts by its resolution deadline."""
+    h = timedelta(hours=1)
+    fix_only = _due(f.ticket(assignee=tech), response=None, resolution=NOW + 1 * h)
+    later = _due(f.ticket(assignee=tech), response=NOW + 2 * h, resolution=NOW + 9 * h)
+    page = client.get("/jobs/").get_data(as_text=True)
+    assert page.index(fix_only.number) < page.index(later.number)
+    assert fix_only.next_due_at == NOW + 1 * h
+
+
 def test_only_my_open_tickets(client, tech):
     """Other technicians' jobs, unassigned and closed tickets are not in my list."""
     mine = f.ticket(assignee=tech)

@@ -1,12 +1,16 @@
 """The staff ticket page: who may see it, and each form on it, through real requests."""
 
+from datetime import date, timedelta
+
 import pytest
 import sqlalchemy as sa
 
 import factories as f
+from conftest import token_from
 from repairapp.accounts.models import Role
 from repairapp.extensions import db
 from repairapp.tickets.models import Status, Ticket
+from repairapp.tickets.photos import Photo
 
 
 def fresh(ticket) -> Ticket:
@@ -24,9 +28,10 @@ def tech(auth, client):
 
 def test_technician_cannot_see_or_change_another_technicians_ticket(client, auth, tech):
     """Someone else's job is a 404 for every page and action; a dispatcher can see it."""
-    theirs = f.ticket(assignee=f.user(Role.TECHNICIAN))
+    theirs = f.ticket(assignee=f.user(Role.TECHNICIAN), photos=[Photo(b"jpeg", 1, 1)])
     base = f"/tickets/{theirs.id}"
     assert client.get(base).status_code == 404
+    assert client.get(f"{base}/photos/{theirs.photos[0].id}").status_code == 404
     for action, data in (("status", {"to": "acknowledged"}), ("work", {"minutes": "5"}),
                          ("resolve", {}), ("assign", {}), ("triage", {})):
         assert auth.post(f"{base}/{action}", data, page_url="/accounts/password"
@@ -102,7 +107,11 @@ def test_dispatcher_assigns_and_regrades(client, auth):
     """A dispatcher sets severity and category and assigns; due times move with severity."""
     dispatcher, tech = f.user(Role.DISPATCHER), f.user(Role.TECHNICIAN, name="Wang")
     auth.login(dispatcher.email)
-    ticket = f.ticket()
+    plans = f.standard_plans()
+    machine = f.asset(accepted=date(2020, 1, 1))
+    f.contract(machine, plans["A"], date(2020, 1, 1), date(2099, 1, 1))
+    ticket = f.ticket(machine)
+    filed_due = ticket.response_due_at
     url = f"/tickets/{ticket.id}"
     page = client.get(url).get_data(as_text=True)
     assert "Wang (0)" in page  # the technician's load next to the name
@@ -111,6 +120,7 @@ def test_dispatcher_assigns_and_regrades(client, auth):
     done = fresh(ticket)
     assert done.assignee_id == tech.id and done.category.value == "software"
     assert done.severity.value == "minor"
+    assert done.response_due_at - filed_due == timedelta(minutes=240 - 60)
 
 
 def test_staff_post_without_csrf_token_is_refused(client, auth, tech):
@@ -136,3 +146,60 @@ def test_dispatch_queue_filters(client, auth):
 def test_technicians_cannot_open_the_dispatch_queue(client, tech):
     """The queue is for dispatchers and admins."""
     assert client.get("/dispatch/").status_code == 403
+
+
+def test_concurrent_edit_is_explained_not_a_crash(client, auth, tech):
+    """If another server changes the ticket while this request works, nothing of this
+    request is written and the technician is told why."""
+    ticket = f.ticket(assignee=tech)
+    url = f"/tickets/{ticket.id}"
+    page = client.get(url).get_data(as_text=True)
+
+    def meanwhile(session, context, instances):  # another server commits first
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE tickets SET version = version + 1, status = 'ON_SITE' "
+                                 "WHERE id = :id"), {"id": ticket.id})
+
+    sa.event.listen(sa.orm.Session, "before_flush", meanwhile, once=True)
+    try:
+        response = client.post(f"{url}/status", data={"to": "acknowledged",
+                                                      "csrf_token": token_from(page)},
+                               follow_redirects=True)
+    finally:
+        if sa.event.contains(sa.orm.Session, "before_flush", meanwhile):
+            sa.event.remove(sa.orm.Session, "before_flush", meanwhile)
+    assert response.status_code == 200
+    assert "Someone else changed this ticket" in response.get_data(as_text=True)
+    assert fresh(ticket).status is Status.ON_SITE and len(fresh(ticket).events) == 1
+
+
+def test_no_work_on_a_resolved_ticket(client, auth, tech):
+    """Posting a work log to a resolved ticket is refused and writes nothing."""
+    ticket = f.ticket(assignee=tech, status=Status.RESOLVED)
+    url = f"/tickets/{ticket.id}"
+    response = auth.post(f"{url}/work", {"work_type": "remote", "minutes": "5"}, page_url=url,
+                         follow_redirects=True)
+    assert "not allowed" in response.get_data(as_text=True) and fresh(ticket).work_logs == []
+
+
+def test_breached_filter_includes_late_responses(client, auth):
+    """Past due now, or responded after the response deadline: both count as breached."""
+    from repairapp.db import utcnow
+    auth.login(f.user(Role.DISPATCHER).email)
+    now = utcnow()
+    late_answer = f.ticket(status=Status.IN_PROGRESS)
+    late_answer.response_due_at, late_answer.responded_at = now - timedelta(hours=3), now
+    late_answer.resolution_due_at = now + timedelta(hours=5)
+    overdue = f.ticket()
+    overdue.response_due_at = now - timedelta(minutes=1)
+    fine = f.ticket()
+    fine.response_due_at = now + timedelta(hours=1)
+    db.session.commit()
+    page = client.get("/dispatch/?view=open&breached=1").get_data(as_text=True)
+    assert late_answer.number in page and overdue.number in page and fine.number not in page
+
+
+def test_odd_filter_values_are_ignored(client, auth):
+    """Non-ASCII digits or junk in the filters give the unfiltered page, not an error."""
+    auth.login(f.user(Role.DISPATCHER).email)
+    assert client.get("/dispatch/?customer=%C2%B2&site=abc&technician=-1").status_code == 200

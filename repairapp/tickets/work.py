@@ -150,30 +150,30 @@ def _dispatcher_only(by: User, ticket: Ticket) -> None:
         raise NotAllowed("only dispatchers triage")
 
 
+def _regrade(ticket: Ticket, by: User, kind: EventKind, attr: str, value) -> TicketEvent | None:
+    """Change one triage attribute (an enum) with its event; None if nothing changed."""
+    _dispatcher_only(by, ticket)
+    old = getattr(ticket, attr)
+    if value is old:
+        return None
+    event = record(ticket, kind, by, from_value=old.value, to_value=value.value)
+    setattr(ticket, attr, value)
+    db.session.flush()
+    return event
+
+
 def set_severity(ticket: Ticket, severity: Severity, by: User) -> TicketEvent | None:
     """Re-grade a ticket; its due times are recomputed from the targets frozen at filing."""
-    _dispatcher_only(by, ticket)
-    if severity is ticket.severity:
-        return None
-    event = record(ticket, EventKind.SEVERITY, by, from_value=ticket.severity.value,
-                   to_value=severity.value)
-    ticket.severity = severity
-    if ticket.sla_targets:  # tickets filed before targets were frozen keep their due times
+    event = _regrade(ticket, by, EventKind.SEVERITY, "severity", severity)
+    if event and ticket.sla_targets:  # tickets filed before targets were frozen keep theirs
         ticket.response_due_at, ticket.resolution_due_at = due_times(
             ticket.sla_targets, severity, ticket.created_at)
-    db.session.flush()
+        db.session.flush()
     return event
 
 
 def set_category(ticket: Ticket, category: Category, by: User) -> TicketEvent | None:
-    _dispatcher_only(by, ticket)
-    if category is ticket.category:
-        return None
-    event = record(ticket, EventKind.CATEGORY, by, from_value=ticket.category.value,
-                   to_value=category.value)
-    ticket.category = category
-    db.session.flush()
-    return event
+    return _regrade(ticket, by, EventKind.CATEGORY, "category", category)
 
 
 def confirm_fixed(ticket: Ticket, *, rating: int, comment: str = "") -> TicketEvent:

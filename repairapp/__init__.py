@@ -47,7 +47,7 @@ def _ensure_instance_folder(app: Flask) -> None:
 
 
 def _register_extensions(app: Flask) -> None:
-    from repairapp import i18n, labels
+    from repairapp import i18n, wording
     from repairapp.accounts import auth
 
     db.init_app(app)
@@ -58,7 +58,7 @@ def _register_extensions(app: Flask) -> None:
     compress.init_app(app)
     auth.init_login(app, login_manager)
     i18n.init_app(app)
-    labels.init_app(app)
+    wording.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -66,19 +66,23 @@ def _register_blueprints(app: Flask) -> None:
     from repairapp.dispatch.routes import bp as dispatch_bp
     from repairapp.intake.routes import bp as intake_bp
     from repairapp.jobs.routes import bp as jobs_bp
+    from repairapp.labels.routes import bp as labels_bp
     from repairapp.main import errors
     from repairapp.main.routes import bp as main_bp
     from repairapp.tickets.routes import bp as tickets_bp
     from repairapp.tracking.routes import bp as tracking_bp
 
-    for bp in (main_bp, accounts_bp, intake_bp, tracking_bp, tickets_bp, jobs_bp, dispatch_bp):
+    for bp in (main_bp, accounts_bp, intake_bp, tracking_bp, tickets_bp, jobs_bp, dispatch_bp,
+               labels_bp):
         app.register_blueprint(bp)
     errors.register(app)
 
 
 def _register_cli(app: Flask) -> None:
     from repairapp.demo import demo_cli
+    from repairapp.labels.cli import labels_command
     from repairapp.tickets.cli import tickets_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(tickets_cli)
+    app.cli.add_command(labels_command)

@@ -45,6 +45,8 @@ def from_environment(instance_path: str) -> dict:
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_MIN_SIZE": 256,
         "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+        #: The address printed labels point at. Labels live for years: choose it for good.
+        "PUBLIC_URL": env("REPAIRAPP_PUBLIC_URL", "http://127.0.0.1:5000"),
         "VENDOR_NAME": env("REPAIRAPP_VENDOR_NAME", "RepairApp Service"),
         "VENDOR_HOTLINE": env("REPAIRAPP_VENDOR_HOTLINE", "400-000-0000"),
         "PHOTO_MAX_PIXELS": int(env("REPAIRAPP_PHOTO_MAX_PIXELS", "1600")),

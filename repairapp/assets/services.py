@@ -35,14 +35,11 @@ def issue_label(asset: Asset) -> Label:
     return label
 
 
-def asset_for_code(raw: str) -> Asset | None:
-    """The asset behind an active label code, with its site and customer loaded."""
+def label_for_code(raw: str) -> Label | None:
+    """The label (current or revoked) with this code, its asset, site and customer loaded."""
     code = normalize_code(raw)
     if code is None:
         return None
     return db.session.scalar(
-        sa.select(Asset)
-        .join(Label)
-        .where(Label.code == code, Label.revoked_at.is_(None))
-        .options(joinedload(Asset.site).joinedload(Site.customer))
-    )
+        sa.select(Label).where(Label.code == code)
+        .options(joinedload(Label.asset).joinedload(Asset.site).joinedload(Site.customer)))

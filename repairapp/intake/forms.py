@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from repairapp.contracts.models import Severity
-from repairapp.labels import CATEGORY
+from repairapp.wording import CATEGORY
 from repairapp.tickets.photos import PhotoError, reencode
 
 MAX_PHOTOS = 3

@@ -3,14 +3,23 @@
 import json
 from urllib.parse import quote, unquote
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from repairapp.assets.services import asset_for_code
+from repairapp.assets.services import label_for_code
 from repairapp.contracts.models import Severity
 from repairapp.contracts.services import coverage_for_asset
 from repairapp.db import utcnow
@@ -30,10 +39,13 @@ REMEMBER_SECONDS = 400 * 86400
 
 
 def _asset_or_404(code: str):
-    asset = asset_for_code(code)
-    if asset is None:
+    """The asset behind a current label; a replaced label stops here and writes nothing."""
+    label = label_for_code(code)
+    if label is None:
         abort(404)
-    return asset
+    if label.revoked_at is not None:
+        abort(make_response(render_template("intake/replaced.html"), 410))
+    return label.asset
 
 
 def _remembered() -> dict:

@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from repairapp.intake.forms import PhotosMixin
-from repairapp.labels import CATEGORY, SEVERITY, WORK_TYPE
+from repairapp.wording import CATEGORY, SEVERITY, WORK_TYPE
 from repairapp.tickets.work import Part
 
 

@@ -43,12 +43,17 @@ def test_unknown_code_is_a_plain_404_and_writes_nothing(client, covered_asset):
     assert count(Ticket) == 0 and count(TicketEvent) == 0
 
 
-def test_revoked_label_is_404(client, covered_asset):
-    """A revoked label no longer opens its asset."""
+def test_replaced_label_says_so_and_writes_nothing(client, covered_asset):
+    """A revoked label no longer opens its asset: it says it was replaced; posts write nothing."""
     label = covered_asset.active_label
     label.revoked_at = utcnow()
     db.session.commit()
-    assert client.get(f"/r/{label.code}").status_code == 404
+    client.set_cookie("lang", "en")
+    response = client.get(f"/r/{label.code}")
+    assert response.status_code == 410 and "label was replaced" in response.get_data(as_text=True)
+    assert covered_asset.name not in response.get_data(as_text=True)
+    assert client.post(f"/r/{label.code}", data={"name": "x"}).status_code == 410
+    assert count(Ticket) == 0
 
 
 def test_submission_creates_ticket_and_redirects_to_confirmation(requester):

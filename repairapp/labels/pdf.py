@@ -1,0 +1,148 @@
+"""Label PDFs: vector QR codes (one path each, runs merged), tag, name, URL, vendor line."""
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from repairapp.labels import qr
+from repairapp.labels.sheets import Sheet
+
+TAG_FONT = "Helvetica-Bold"
+#: TrueType CJK fonts reportlab can embed (subset), first found wins; else a standard CID font.
+CJK_CANDIDATES = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+                  "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+PAD = 1.0  # mm inside the label edge
+SCAN_TEXT = "扫码报修 / Scan to report a fault"
+
+
+@dataclass(frozen=True)
+class LabelData:
+    tag: str
+    name: str
+    code: str
+
+
+def scan_url(base_url: str, code: str) -> str:
+    """What the QR encodes: all upper case, so the whole URL uses the compact alphanumeric
+    mode (fewer modules: bigger ones at the same size). Hosts and schemes ignore case."""
+    return f"{base_url.rstrip('/')}/R/{code}".upper()
+
+
+def cjk_font() -> str:
+    """Register and name a font that renders Chinese, without any network access."""
+    configured = os.environ.get("REPAIRAPP_LABEL_FONT")
+    for path in ([configured] if configured else []) + list(CJK_CANDIDATES):
+        if path and os.path.exists(path):
+            if "LabelCJK" not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(TTFont("LabelCJK", path, subfontIndex=0))
+            return "LabelCJK"
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+def fit_text(text: str, font: str, size: float, min_size: float, width_pt: float):
+    """Shrink to fit the width; at the minimum size, cut with an ellipsis. Never overflows."""
+    while size > min_size and pdfmetrics.stringWidth(text, font, size) > width_pt:
+        size = max(min_size, size - 0.25)
+    if pdfmetrics.stringWidth(text, font, size) <= width_pt:
+        return text, size
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width_pt:
+        text = text[:-1]
+    return text + "…", size
+
+
+class LabelWriter:
+    """Draws labels onto a canvas, page after page, for one kind of stock."""
+
+    def __init__(self, out: BinaryIO, sheet: Sheet, *, base_url: str, vendor: str,
+                 hotline: str):
+        self.sheet, self.base_url = sheet, base_url
+        self.footer = f"{vendor}  {hotline}".strip()
+        self.host = urlsplit(base_url).netloc or base_url
+        self.font = cjk_font()
+        self.canvas = Canvas(out, pagesize=(sheet.page_w * mm, sheet.page_h * mm),
+                             pageCompression=1)
+        self.canvas.setTitle("QR labels")
+
+    def qr_box(self) -> float:
+        """Side of the QR square (quiet zone included) in mm."""
+        return min(self.sheet.label_h - 2 * PAD, self.sheet.label_w * 0.52)
+
+    def draw(self, label: LabelData, slot: int) -> None:
+        x, top = self.sheet.origin(slot)
+        y = self.sheet.page_h - top - self.sheet.label_h  # reportlab counts from the bottom
+        box = self.qr_box()
+        self._qr(scan_url(self.base_url, label.code), x + PAD,
+                 y + (self.sheet.label_h - box) / 2, box)
+        self._text(label, x + PAD + box + 0.5, y, self.sheet.label_w - box - 2 * PAD - 0.5)
+
+    def _qr(self, data: str, x: float, y: float, box: float) -> None:
+        modules, size = qr.fit(data, box)
+        n = len(modules)
+        left, bottom = x + qr.QUIET_ZONE * size, y + qr.QUIET_ZONE * size
+        path = self.canvas.beginPath()
+        for row, col, length in qr.runs(modules):
+            path.rect((left + col * size) * mm, (bottom + (n - 1 - row) * size) * mm,
+                      length * size * mm, size * mm)
+        self.canvas.drawPath(path, stroke=0, fill=1)
+
+    def _text(self, label: LabelData, x: float, y: float, width: float) -> None:
+        scale = self.sheet.label_h / 37
+        width_pt = width * mm
+        lines = [(label.tag, TAG_FONT, 14 * scale, 6), (label.name, self.font, 8 * scale, 4.5),
+                 (SCAN_TEXT, self.font, 6.5 * scale, 4), (self.host, "Helvetica", 5.5 * scale, 3.5),
+                 (f"/r/{label.code}", "Helvetica", 5.5 * scale, 3.5),
+                 (self.footer, self.font, 5 * scale, 3.5)]
+        # Lines spread over the label's height; the tag on top, the vendor at the bottom.
+        step = (self.sheet.label_h - 2 * PAD) * mm / len(lines)
+        cursor = (y + self.sheet.label_h - PAD) * mm
+        for text, font, size, min_size in lines:
+            text, size = fit_text(text, font, size, min_size, width_pt)
+            cursor -= step
+            self.canvas.setFont(font, size)
+            self.canvas.drawString(x * mm, cursor + (step - size) / 2, text)
+
+    def write(self, labels: Iterable[LabelData], start_slot: int = 0) -> int:
+        """Draw every label from `start_slot` on (to reuse a partly used sheet); pages made."""
+        slot, pages = start_slot % self.sheet.per_page, 0
+        for label in labels:
+            self.draw(label, slot)
+            slot += 1
+            if slot == self.sheet.per_page:
+                self.canvas.showPage()
+                slot, pages = 0, pages + 1
+        if slot:
+            self.canvas.showPage()
+            pages += 1
+        self.canvas.save()
+        return pages
+
+
+def calibration(out: BinaryIO, sheet: Sheet) -> None:
+    """One page with every label's outline and a 100 mm ruler: print at 100 %, hold it over
+    a label sheet against the light, and check that the outlines sit on the die-cuts."""
+    canvas = Canvas(out, pagesize=(sheet.page_w * mm, sheet.page_h * mm), pageCompression=1)
+    canvas.setLineWidth(0.1 * mm)
+    for slot in range(sheet.per_page):
+        x, top = sheet.origin(slot)
+        canvas.rect(x * mm, (sheet.page_h - top - sheet.label_h) * mm, sheet.label_w * mm,
+                    sheet.label_h * mm)
+    size = min(100, sheet.page_w - 10)
+    canvas.line(5 * mm, sheet.page_h / 2 * mm, (5 + size) * mm, sheet.page_h / 2 * mm)
+    for tick in range(0, int(size) + 1, 10):
+        canvas.line((5 + tick) * mm, (sheet.page_h / 2 - 1.5) * mm, (5 + tick) * mm,
+                    (sheet.page_h / 2 + 1.5) * mm)
+    canvas.setFont("Helvetica", 6 if sheet.page_h < 50 else 8)
+    canvas.drawString(5 * mm, (sheet.page_h / 2 + 2.5) * mm,
+                      f"{size:g} mm - {sheet.title} - print at 100 % (actual size)")
+    canvas.showPage()
+    canvas.save()

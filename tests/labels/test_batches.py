@@ -1,0 +1,128 @@
+"""Label batches from the admin page and the command line; re-issuing a label."""
+
+import pypdfium2 as pdfium
+import pytest
+import sqlalchemy as sa
+import zxingcpp
+
+import factories as f
+from conftest import Auth
+from repairapp.accounts.models import Role
+from repairapp.extensions import db
+from repairapp.labels.models import LabelPrint
+from repairapp.tickets.models import Ticket
+
+
+def decoded(pdf: bytes) -> set[str]:
+    texts = set()
+    for page in pdfium.PdfDocument(pdf):
+        image = page.render(scale=300 / 72).to_pil().convert("L")
+        texts |= {c.text for c in zxingcpp.read_barcodes(image)}
+    return texts
+
+
+def url(asset) -> str:
+    return f"HTTP://127.0.0.1:5000/R/{asset.active_label.code}"
+
+
+@pytest.fixture
+def admin(auth):
+    auth.login(f.user(Role.ADMIN).email)
+    return auth
+
+
+@pytest.fixture
+def fleet():
+    site = f.site()
+    other = f.site()
+    return [f.asset(tag=f"EQ-{n:05d}", site=site) for n in range(100, 105)] + \
+        [f.asset(tag="EQ-09000", site=other)]
+
+
+def batch(admin, **fields):
+    return admin.post("/labels/", {"sheet": "a4-3x8", "start_row": "1", "start_col": "1",
+                                   **fields})
+
+
+def test_batch_by_customer_is_one_pdf_with_each_assets_code(admin, fleet):
+    """Choosing a customer prints exactly its assets; history records each printing."""
+    response = batch(admin, customer=str(fleet[0].site.customer_id))
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert decoded(response.data) == {url(a) for a in fleet[:5]}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LabelPrint)) == 5
+
+
+def test_tag_range_explicit_list_and_never_printed(admin, fleet):
+    """A tag range, an explicit list, and "never printed" each narrow the batch."""
+    assert decoded(batch(admin, tag_from="EQ-00101", tag_to="EQ-00102").data) == \
+        {url(fleet[1]), url(fleet[2])}
+    assert decoded(batch(admin, tags="EQ-00104\nEQ-09000").data) == {url(fleet[4]), url(fleet[5])}
+    never = decoded(batch(admin, never_printed="y").data)
+    assert never == {url(fleet[0]), url(fleet[3])}
+
+
+def test_empty_selection_explains_and_keeps_the_form(admin, client, fleet):
+    """A selection that matches nothing says so and keeps what was typed."""
+    client.set_cookie("lang", "en")
+    response = batch(admin, search="no-such-machine")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "No asset" in page and "no-such-machine" in page
+
+
+def test_start_position_beyond_the_sheet_is_refused(admin, client, fleet):
+    """Row 9 does not exist on a 3x8 sheet."""
+    client.set_cookie("lang", "en")
+    response = batch(admin, start_row="9")
+    assert response.status_code == 422 and "8 rows" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", [Role.DISPATCHER, Role.TECHNICIAN])
+def test_only_admins_print_labels(client, auth, role):
+    """Label pages are for admins only."""
+    auth.login(f.user(role).email)
+    assert client.get("/labels/").status_code == 403
+    assert client.get("/labels/calibration/a4-3x8").status_code == 403
+
+
+def test_calibration_pdf_download(admin, client):
+    """Each stock has a calibration page to download."""
+    response = client.get("/labels/calibration/a4-2x7")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert client.get("/labels/calibration/nope").status_code == 404
+
+
+def test_reissue_revokes_the_old_code(admin, client, fleet):
+    """After a re-issue the old URL says "replaced" and files nothing; the new one works."""
+    machine = fleet[0]
+    old = machine.active_label.code
+    admin.post(f"/labels/assets/{machine.id}/reissue", {}, page_url=f"/labels/assets/{machine.id}")
+    db.session.expire_all()
+    new = machine.active_label.code
+    assert new != old
+    assert client.get(f"/r/{old}").status_code == 410
+    assert client.post(f"/r/{old}", data={"name": "x"}).status_code == 410
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Ticket)) == 0
+    auth = Auth(client)
+    auth.logout()
+    assert client.get(f"/r/{new}").status_code == 200
+    page = client.get(f"/labels/assets/{machine.id}")
+    assert page.status_code == 302  # logged out now
+
+
+def test_printing_history_per_asset(admin, client, fleet):
+    """The asset's label page lists each code and when and on which stock it was printed."""
+    batch(admin, tags="EQ-00100")
+    page = client.get(f"/labels/assets/{fleet[0].id}").get_data(as_text=True)
+    assert fleet[0].active_label.code in page and "a4-3x8" in page
+
+
+def test_command_line_batch(runner, tmp_path, fleet):
+    """`flask labels --customer ... --template ... -o file.pdf` writes the same PDF."""
+    out = tmp_path / "labels.pdf"
+    result = runner.invoke(args=["labels", "--customer", fleet[0].site.customer.name,
+                                 "--template", "thermal-50x30", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "5 label(s)" in result.output
+    assert decoded(out.read_bytes()) == {url(a) for a in fleet[:5]}
+    bad = runner.invoke(args=["labels", "--customer", "Nobody", "-o", str(out)])
+    assert bad.exit_code != 0 and "no customer named" in bad.output

@@ -13,8 +13,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from repairapp.contracts.models import Severity
-from repairapp.wording import CATEGORY
 from repairapp.tickets.photos import PhotoError, reencode
+from repairapp.wording import CATEGORY
 
 MAX_PHOTOS = 3
 PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-]{6,24}$")

@@ -17,8 +17,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from repairapp.intake.forms import PhotosMixin
-from repairapp.wording import CATEGORY, SEVERITY, WORK_TYPE
 from repairapp.tickets.work import Part
+from repairapp.wording import CATEGORY, SEVERITY, WORK_TYPE
 
 
 class StatusForm(FlaskForm):

@@ -58,6 +58,7 @@ i18n-update: i18n-extract
 bench: $(VENV)/.test-deps translations
 	$(BIN)/python bench/my_jobs.py
 	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-$$(.ci/postgres)} $(BIN)/python bench/my_jobs.py
+	$(BIN)/python bench/labels.py
 
 clean:
 	rm -rf $(VENV) instance test-output .pytest_cache

@@ -3,6 +3,7 @@
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
@@ -49,10 +50,17 @@ def cjk_font() -> str:
     return "STSong-Light"
 
 
+@lru_cache(maxsize=4096)
 def fit_text(text: str, font: str, size: float, min_size: float, width_pt: float):
-    """Shrink to fit the width; at the minimum size, cut with an ellipsis. Never overflows."""
-    while size > min_size and pdfmetrics.stringWidth(text, font, size) > width_pt:
-        size = max(min_size, size - 0.25)
+    """Shrink to fit the width; at the minimum size, cut with an ellipsis. Never overflows.
+
+    Width grows linearly with size, so one measurement finds the size. Cached: most lines
+    (scan text, host, vendor) are the same on every label of a batch.
+    """
+    width = pdfmetrics.stringWidth(text, font, size)
+    if width <= width_pt:
+        return text, size
+    size = max(min_size, size * width_pt / width)
     if pdfmetrics.stringWidth(text, font, size) <= width_pt:
         return text, size
     while text and pdfmetrics.stringWidth(text + "…", font, size) > width_pt:
@@ -86,14 +94,18 @@ class LabelWriter:
         self._text(label, x + PAD + box + 0.5, y, self.sheet.label_w - box - 2 * PAD - 0.5)
 
     def _qr(self, data: str, x: float, y: float, box: float) -> None:
+        """One filled path per code, in module units (small integers keep the PDF small)."""
         modules, size = qr.fit(data, box)
         n = len(modules)
-        left, bottom = x + qr.QUIET_ZONE * size, y + qr.QUIET_ZONE * size
-        path = self.canvas.beginPath()
+        canvas = self.canvas
+        canvas.saveState()
+        canvas.translate((x + qr.QUIET_ZONE * size) * mm, (y + qr.QUIET_ZONE * size) * mm)
+        canvas.scale(size * mm, size * mm)
+        path = canvas.beginPath()
         for row, col, length in qr.runs(modules):
-            path.rect((left + col * size) * mm, (bottom + (n - 1 - row) * size) * mm,
-                      length * size * mm, size * mm)
-        self.canvas.drawPath(path, stroke=0, fill=1)
+            path.rect(col, n - 1 - row, length, 1)
+        canvas.drawPath(path, stroke=0, fill=1)
+        canvas.restoreState()
 
     def _text(self, label: LabelData, x: float, y: float, width: float) -> None:
         scale = self.sheet.label_h / 37

@@ -63,6 +63,9 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from repairapp.accounts.routes import bp as accounts_bp
+    from repairapp.assets.routes import bp as assets_bp
+    from repairapp.contracts.routes import bp as contracts_bp
+    from repairapp.customers.routes import bp as customers_bp
     from repairapp.dispatch.routes import bp as dispatch_bp
     from repairapp.intake.routes import bp as intake_bp
     from repairapp.jobs.routes import bp as jobs_bp
@@ -73,7 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from repairapp.tracking.routes import bp as tracking_bp
 
     for bp in (main_bp, accounts_bp, intake_bp, tracking_bp, tickets_bp, jobs_bp, dispatch_bp,
-               labels_bp):
+               labels_bp, assets_bp, customers_bp, contracts_bp):
         app.register_blueprint(bp)
     errors.register(app)
 

@@ -27,6 +27,8 @@ class Asset(db.Model):
     warranty_months: Mapped[int] = mapped_column(default=12)
     #: The plan whose targets apply during warranty; None means the default warranty plan.
     warranty_plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_plans.id"))
+    #: Archived machines (scrapped, sold) leave lists and label batches; labels still open.
+    is_archived: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     site: Mapped[Site] = relationship()

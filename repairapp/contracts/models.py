@@ -69,6 +69,7 @@ class ServicePlan(db.Model):
     resolution_major_min: Mapped[int | None]
     response_minor_min: Mapped[int | None]
     resolution_minor_min: Mapped[int | None]
+    is_archived: Mapped[bool] = mapped_column(default=False)
 
     def targets(self, severity: Severity) -> tuple[int | None, int | None]:
         """(response, resolution) target minutes for a severity."""
@@ -99,6 +100,7 @@ class Contract(db.Model):
     end_date: Mapped[date]
     #: Tax-inclusive contract amount.
     amount: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2))
+    is_archived: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     customer: Mapped[Customer] = relationship()

@@ -90,3 +90,35 @@ def coverage_for_asset(asset: Asset, at: datetime) -> Coverage:
     else:
         plan = _default_plan(PlanKind.PER_INCIDENT)
     return replace(result, plan=plan)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One stretch of an asset's coverage history: warranty, a contract, or a gap."""
+
+    kind: str  # "warranty" | "contract" | "gap"
+    start: date
+    end: date | None  # None: open-ended (a gap that runs to today)
+    contract: Contract | None = None
+
+
+def coverage_timeline(asset: Asset, today: date) -> list[TimelineEntry]:
+    """Warranty and contracts in date order, with the lapses between them (and up to today)."""
+    contracts = db.session.scalars(
+        sa.select(Contract).join(contract_assets).where(contract_assets.c.asset_id == asset.id)
+        .order_by(Contract.start_date)).all()
+    periods = [TimelineEntry("contract", c.start_date, c.end_date, c) for c in contracts]
+    warranty = warranty_period(asset.acceptance_date, asset.warranty_months)
+    if warranty:
+        periods.append(TimelineEntry("warranty", warranty.start, warranty.end))
+    periods.sort(key=lambda p: (p.start, p.end))
+    timeline, covered_to = [], None
+    for period in periods:
+        if covered_to and period.start > covered_to + timedelta(days=1):
+            timeline.append(TimelineEntry("gap", covered_to + timedelta(days=1),
+                                          period.start - timedelta(days=1)))
+        timeline.append(period)
+        covered_to = max(covered_to or period.end, period.end)
+    if covered_to and covered_to < today:
+        timeline.append(TimelineEntry("gap", covered_to + timedelta(days=1), None))
+    return timeline

@@ -16,6 +16,8 @@ class Customer(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    #: Archived records leave lists and pickers; their history stays.
+    is_archived: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     sites: Mapped[list["Site"]] = relationship(back_populates="customer", order_by="Site.name")
@@ -34,5 +36,6 @@ class Site(db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
     contact_name: Mapped[str] = mapped_column(sa.String(100), default="")
     contact_phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    is_archived: Mapped[bool] = mapped_column(default=False)
 
     customer: Mapped[Customer] = relationship(back_populates="sites")

@@ -41,7 +41,7 @@ def parse_tags(text: str) -> tuple[str, ...]:
 def _query(selection: Selection):
     query = (sa.select(Asset.id, Asset.tag, Asset.name, Label.id, Label.code)
              .join(Label, sa.and_(Label.asset_id == Asset.id, Label.revoked_at.is_(None)))
-             .join(Site, Site.id == Asset.site_id))
+             .join(Site, Site.id == Asset.site_id).where(Asset.is_archived.is_(False)))
     if selection.customer_id:
         query = query.where(Site.customer_id == selection.customer_id)
     if selection.site_id:

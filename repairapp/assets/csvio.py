@@ -1,0 +1,97 @@
+"""Assets to and from CSV. Imports are all-or-nothing: check first, write only a clean file."""
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from repairapp import csvio
+from repairapp.assets.models import Asset
+from repairapp.assets.services import issue_label
+from repairapp.customers.models import Customer, Site
+from repairapp.extensions import db
+
+COLUMNS = {
+    "tag": ("编号", "设备编号", "资产编号"),
+    "name": ("名称", "设备名称"),
+    "model": ("型号",),
+    "serial_number": ("序列号", "serial"),
+    "customer": ("客户",),
+    "site": ("地点", "现场", "站点"),
+    "acceptance_date": ("验收日期",),
+    "warranty_months": ("质保月数", "质保期（月）"),
+}
+REQUIRED = ("tag", "name", "customer", "site")
+
+
+def export() -> bytes:
+    assets = db.session.scalars(sa.select(Asset).where(Asset.is_archived.is_(False))
+                                .options(joinedload(Asset.site).joinedload(Site.customer))
+                                .order_by(Asset.tag))
+    return csvio.write(list(COLUMNS), (
+        [a.tag, a.name, a.model, a.serial_number, a.site.customer.name, a.site.name,
+         a.acceptance_date.isoformat() if a.acceptance_date else "", a.warranty_months]
+        for a in assets))
+
+
+def _sites() -> dict[tuple[str, str], Site]:
+    rows = db.session.execute(sa.select(Customer.name, Site).join(Site.customer)).all()
+    return {(customer, site.name): site for customer, site in rows}
+
+
+def check(data: bytes) -> tuple[list[dict], list[csvio.RowError]]:
+    """Every row validated; returns clean rows (with their site) and every problem found."""
+    parsed = csvio.read(data, COLUMNS, REQUIRED)
+    sites, seen, clean = _sites(), {}, []
+    for line, row in parsed.rows:
+        problems = _row_problems(row, sites, seen, line)
+        for message in problems:
+            parsed.error(line, message)
+        if not problems:
+            clean.append(row)
+    return clean, parsed.errors
+
+
+def _row_problems(row: dict, sites: dict, seen: dict, line: int) -> list:
+    problems = []
+    for field in REQUIRED:
+        if not row.get(field):
+            problems.append(_l("%(column)s is empty", column=field))
+    tag = row.get("tag", "")
+    if tag and tag in seen:
+        problems.append(_l("duplicate tag %(tag)s (also on line %(line)d)", tag=tag,
+                           line=seen[tag]))
+    seen.setdefault(tag, line)
+    row["site_obj"] = sites.get((row.get("customer", ""), row.get("site", "")))
+    if row.get("site") and row["site_obj"] is None:
+        problems.append(_l("unknown site %(site)s of customer %(customer)s",
+                           site=row.get("site"), customer=row.get("customer")))
+    try:
+        row["acceptance"] = csvio.parse_date(row["acceptance_date"]) \
+            if row.get("acceptance_date") else None
+    except ValueError:
+        problems.append(_l("bad date %(value)s (use YYYY-MM-DD)", value=row["acceptance_date"]))
+    months = row.get("warranty_months") or "12"
+    if not months.isdecimal() or int(months) > 240:
+        problems.append(_l("bad warranty months %(value)s", value=months))
+    else:
+        row["months"] = int(months)
+    return problems
+
+
+def apply(rows: list[dict]) -> tuple[int, int]:
+    """Write checked rows: new tags are created (with a label), known tags updated."""
+    existing = {a.tag: a for a in db.session.scalars(
+        sa.select(Asset).where(Asset.tag.in_([r["tag"] for r in rows])))}
+    created = 0
+    for row in rows:
+        asset = existing.get(row["tag"])
+        if asset is None:
+            asset = Asset(tag=row["tag"])
+            db.session.add(asset)
+            issue_label(asset)
+            created += 1
+        asset.name, asset.model = row["name"], row.get("model", "")
+        asset.serial_number, asset.site = row.get("serial_number", ""), row["site_obj"]
+        asset.acceptance_date, asset.warranty_months = row["acceptance"], row["months"]
+    db.session.flush()
+    return created, len(rows) - created

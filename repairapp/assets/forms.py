@@ -1,0 +1,16 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+
+class AssetForm(FlaskForm):
+    tag = StringField(_l("Tag"), validators=[DataRequired(), Length(max=40)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    model = StringField(_l("Model"), validators=[Optional(), Length(max=120)])
+    serial_number = StringField(_l("Serial number"), validators=[Optional(), Length(max=120)])
+    site_id = SelectField(_l("Site"), coerce=int)
+    acceptance_date = DateField(_l("Acceptance date"), validators=[Optional()])
+    warranty_months = IntegerField(_l("Warranty months"), default=12,
+                                   validators=[NumberRange(min=0, max=240)])
+    is_archived = BooleanField(_l("Archived"))

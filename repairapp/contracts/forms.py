@@ -1,0 +1,51 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from repairapp.contracts.models import PlanKind, ServiceLevel
+
+
+class ContractForm(FlaskForm):
+    number = StringField(_l("Contract number"), validators=[DataRequired(), Length(max=60)])
+    customer_id = SelectField(_l("Customer"), coerce=int)
+    plan_id = SelectField(_l("Service plan"), coerce=int)
+    start_date = DateField(_l("First covered day"), validators=[DataRequired()])
+    end_date = DateField(_l("Last covered day"), validators=[DataRequired()])
+    amount = DecimalField(_l("Amount (tax included)"), places=2,
+                          validators=[DataRequired(), NumberRange(min=0)])
+    tags = TextAreaField(_l("Covered assets (tags, one per line)"), validators=[Optional()])
+    is_archived = BooleanField(_l("Archived"))
+
+    def validate_end_date(self, field):
+        if self.start_date.data and field.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The end is before the start."))
+
+
+_MINUTES = [Optional(), NumberRange(min=1, max=60 * 24 * 60)]
+
+
+class PlanForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    kind = SelectField(_l("Kind"), choices=[
+        SelectChoice(PlanKind.WARRANTY.name, _l("Warranty")),
+        SelectChoice(PlanKind.EXTENDED.name, _l("Extended contract")),
+        SelectChoice(PlanKind.PER_INCIDENT.name, _l("Per incident"))])
+    service_level = SelectField(_l("Tier"), choices=[SelectChoice("", "—")] + [
+        SelectChoice(level.name, level.value) for level in ServiceLevel])
+    response_critical_min = IntegerField(_l("Critical: response (min)"), validators=_MINUTES)
+    resolution_critical_min = IntegerField(_l("Critical: resolution (min)"), validators=_MINUTES)
+    response_major_min = IntegerField(_l("Major: response (min)"), validators=_MINUTES)
+    resolution_major_min = IntegerField(_l("Major: resolution (min)"), validators=_MINUTES)
+    response_minor_min = IntegerField(_l("Minor: response (min)"), validators=_MINUTES)
+    resolution_minor_min = IntegerField(_l("Minor: resolution (min)"), validators=_MINUTES)
+    is_archived = BooleanField(_l("Archived"))

@@ -1,0 +1,92 @@
+"""CSV in and out for Excel users: UTF-8 with BOM out; UTF-8 (with or without BOM) or GB18030
+(what Excel on Chinese Windows saves) in; English or Chinese headers."""
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem on one line of the file (line 1 is the header)."""
+
+    line: int
+    message: str
+
+
+class Rows:
+    """Parsed rows, each with its line number, and the problems found so far."""
+
+    def __init__(self):
+        self.rows: list[tuple[int, dict[str, str]]] = []
+        self.errors: list[RowError] = []
+
+    def error(self, line: int, message) -> None:
+        self.errors.append(RowError(line, str(message)))
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
+
+
+def read(data: bytes, columns: dict[str, tuple[str, ...]], required: Iterable[str]) -> Rows:
+    """Rows keyed by column name; `columns` maps each name to the headers accepted for it."""
+    result = Rows()
+    try:
+        reader = csv.reader(io.StringIO(_decode(data), newline=""))
+        header = next(reader, None)
+    except (UnicodeDecodeError, csv.Error):
+        result.error(1, _l("This is not a CSV file we can read."))
+        return result
+    lookup = {alias.strip().lower(): name for name, aliases in columns.items()
+              for alias in (name, *aliases)}
+    names = [lookup.get((h or "").strip().lower()) for h in (header or [])]
+    missing = [c for c in required if c not in names]
+    if missing:
+        result.error(1, _l("Missing columns: %(columns)s", columns=", ".join(missing)))
+        return result
+    for line, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        row = {name: (values[i].strip() if i < len(values) else "")
+               for i, name in enumerate(names) if name}
+        result.rows.append((line, row))
+    return result
+
+
+def parse_date(text: str) -> date | None:
+    """YYYY-MM-DD (or with / or .); raises ValueError otherwise."""
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def parse_amount(text: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(",", "").replace("¥", "").strip())
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if value < 0 or not value.is_finite():
+        raise ValueError(text)
+    return value.quantize(Decimal("0.01"))
+
+
+def write(header: list[str], rows: Iterable[list]) -> bytes:
+    """CSV bytes with a BOM, so Excel opens the Chinese text correctly."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

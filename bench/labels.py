@@ -18,7 +18,7 @@ from qrcode.constants import ERROR_CORRECT_M
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from repairapp.labels.pdf import LabelData, LabelWriter, scan_url  # noqa: E402
+from repairapp.labels.pdf import LabelData, scan_url, write_batch  # noqa: E402
 from repairapp.labels.sheets import SHEETS  # noqa: E402
 
 BASE = "https://fix.example.com"
@@ -51,8 +51,8 @@ def batch(n: int, out) -> float:
     labels = (LabelData(f"EQ-{i:05d}", "立体库堆垛机 AS/RS stacker", code)
               for i, code in enumerate(codes(n)))
     start = time.perf_counter()
-    LabelWriter(out, SHEETS["a4-3x8"], base_url=BASE, vendor="RepairApp Service",
-                hotline="400-000-0000").write(labels)
+    write_batch(labels, SHEETS["a4-3x8"], out, base_url=BASE, vendor="RepairApp Service",
+                hotline="400-000-0000")
     return time.perf_counter() - start
 
 

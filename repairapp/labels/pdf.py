@@ -1,12 +1,16 @@
 """Label PDFs: vector QR codes (one path each, runs merged), tag, name, URL, vendor line."""
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
+import pikepdf
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -158,3 +162,45 @@ def calibration(out: BinaryIO, sheet: Sheet) -> None:
                       f"{size:g} mm - {sheet.title} - print at 100 % (actual size)")
     canvas.showPage()
     canvas.save()
+
+
+#: Pages written per intermediate file; peak memory depends on this, not on the batch size.
+CHUNK_PAGES = 40
+
+
+def write_batch(labels: Iterable[LabelData], sheet: Sheet, out: BinaryIO, *,
+                start_slot: int = 0, chunk_pages: int = CHUNK_PAGES, **options) -> None:
+    """Any number of labels into one PDF with flat memory.
+
+    reportlab keeps a document's pages in memory until it saves, so large batches are
+    written as chunk files on disk and joined by qpdf (pikepdf), which copies the page
+    streams from those files without loading them all.
+    """
+    items = iter(labels)
+    with tempfile.TemporaryDirectory(prefix="labels-") as folder:
+        paths, slot = [], start_slot % sheet.per_page
+        while chunk := list(islice(items, sheet.per_page * chunk_pages - slot)):
+            path = os.path.join(folder, f"{len(paths):05d}.pdf")
+            with open(path, "wb") as part:
+                LabelWriter(part, sheet, **options).write(chunk, slot)
+            paths.append(path)
+            slot = 0
+        if not paths:  # nothing selected: still a valid (empty) PDF
+            LabelWriter(out, sheet, **options).write([], 0)
+        elif len(paths) == 1:
+            with open(paths[0], "rb") as part:
+                shutil.copyfileobj(part, out)
+        else:
+            _join(paths, out)
+
+
+def _join(paths: list[str], out: BinaryIO) -> None:
+    with pikepdf.Pdf.new() as joined:
+        parts = [pikepdf.Pdf.open(path) for path in paths]
+        try:
+            for part in parts:
+                joined.pages.extend(part.pages)
+            joined.save(out, compress_streams=True)
+        finally:
+            for part in parts:
+                part.close()

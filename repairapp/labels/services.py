@@ -14,7 +14,7 @@ from repairapp.customers.models import Site
 from repairapp.db import utcnow
 from repairapp.extensions import db
 from repairapp.labels.models import LabelPrint
-from repairapp.labels.pdf import LabelData, LabelWriter
+from repairapp.labels.pdf import LabelData, write_batch
 from repairapp.labels.sheets import Sheet
 
 BATCH = 500  # rows fetched and history rows written at a time: memory stays flat
@@ -82,8 +82,8 @@ def print_batch(selection: Selection, sheet: Sheet, out: BinaryIO, *, base_url: 
             printed.append(label_id)
             yield LabelData(tag, name, code)
 
-    writer = LabelWriter(out, sheet, base_url=base_url, vendor=vendor, hotline=hotline)
-    writer.write(labels(), start_slot)
+    write_batch(labels(), sheet, out, start_slot=start_slot, base_url=base_url, vendor=vendor,
+                hotline=hotline)
     for start in range(0, len(printed), BATCH):
         db.session.execute(sa.insert(LabelPrint), [
             {"label_id": label_id, "sheet": sheet.key, "user_id": user.id if user else None,

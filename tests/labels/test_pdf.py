@@ -123,3 +123,22 @@ def test_calibration_page_draws_every_outline(key):
         px = round((x + sheet.label_w / 3) * PX_PER_MM)
         py = round(top * PX_PER_MM)
         assert min(image.getpixel((px, y)) for y in range(max(0, py - 2), py + 3)) < 128
+
+
+def test_large_batches_are_joined_from_chunks_in_order():
+    """Written in chunks (here one page each) and joined: every page, in order, decodes."""
+    from repairapp.labels.pdf import write_batch
+
+    sheet = SHEETS["a4-2x7"]
+    items = labels(sheet.per_page * 2 + 3)
+    out = io.BytesIO()
+    write_batch(items, sheet, out, start_slot=5, chunk_pages=1, base_url=BASE, vendor="V",
+                hotline="1")
+    pages = render(out.getvalue())
+    assert len(pages) == 3  # 9 on the first sheet (5 slots used), then 14, then 8
+    per_page = [{c.text for c in zxingcpp.read_barcodes(page)} for page in pages]
+    expected, cursor = [], 0
+    for size in (9, 14, 8):
+        expected.append({scan_url(BASE, i.code) for i in items[cursor:cursor + size]})
+        cursor += size
+    assert per_page == expected

@@ -31,7 +31,8 @@ run: $(VENV)/.run-deps translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load --base-url http://$(HOST):$(PORT)
 	@echo "\nServing on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	REPAIRAPP_PUBLIC_URL=$${REPAIRAPP_PUBLIC_URL:-http://$(HOST):$(PORT)} \
+		$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## make test: the whole suite on SQLite, then on a real PostgreSQL server started here
 test: $(VENV)/.test-deps translations

@@ -20,11 +20,12 @@ class RowError:
 
 
 class Rows:
-    """Parsed rows, each with its line number, and the problems found so far."""
+    """Parsed rows, each with its line number, the columns the file has, and the problems."""
 
     def __init__(self):
         self.rows: list[tuple[int, dict[str, str]]] = []
         self.errors: list[RowError] = []
+        self.columns: set[str] = set()
 
     def error(self, line: int, message) -> None:
         self.errors.append(RowError(line, str(message)))
@@ -43,23 +44,29 @@ def read(data: bytes, columns: dict[str, tuple[str, ...]], required: Iterable[st
     try:
         reader = csv.reader(io.StringIO(_decode(data), newline=""))
         header = next(reader, None)
+        lookup = {alias.strip().lower(): name for name, aliases in columns.items()
+                  for alias in (name, *aliases)}
+        names = [lookup.get((h or "").strip().lower()) for h in (header or [])]
+        result.columns = {n for n in names if n}
+        missing = [c for c in required if c not in names]
+        if missing:
+            result.error(1, _l("Missing columns: %(columns)s", columns=", ".join(missing)))
+            return result
+        line = reader.line_num + 1
+        for values in reader:  # a quoted cell may span lines: count lines, not records
+            if any(v.strip() for v in values):
+                result.rows.append((line, {name: (values[i].strip() if i < len(values) else "")
+                                           for i, name in enumerate(names) if name}))
+            line = reader.line_num + 1
     except (UnicodeDecodeError, csv.Error):
         result.error(1, _l("This is not a CSV file we can read."))
-        return result
-    lookup = {alias.strip().lower(): name for name, aliases in columns.items()
-              for alias in (name, *aliases)}
-    names = [lookup.get((h or "").strip().lower()) for h in (header or [])]
-    missing = [c for c in required if c not in names]
-    if missing:
-        result.error(1, _l("Missing columns: %(columns)s", columns=", ".join(missing)))
-        return result
-    for line, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        row = {name: (values[i].strip() if i < len(values) else "")
-               for i, name in enumerate(names) if name}
-        result.rows.append((line, row))
     return result
+
+
+def too_long(row: dict, limits: dict[str, int]) -> list:
+    """Messages for values longer than their database column allows."""
+    return [_l("%(column)s is longer than %(n)d characters", column=name, n=n)
+            for name, n in limits.items() if len(row.get(name, "")) > n]
 
 
 def parse_date(text: str) -> date | None:
@@ -77,7 +84,7 @@ def parse_amount(text: str) -> Decimal:
         value = Decimal(text.replace(",", "").replace("¥", "").strip())
     except InvalidOperation:
         raise ValueError(text) from None
-    if value < 0 or not value.is_finite():
+    if value < 0 or not value.is_finite() or value >= Decimal("1e10"):
         raise ValueError(text)
     return value.quantize(Decimal("0.01"))
 

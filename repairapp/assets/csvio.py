@@ -6,7 +6,7 @@ from sqlalchemy.orm import joinedload
 
 from repairapp import csvio
 from repairapp.assets.models import Asset
-from repairapp.assets.services import issue_label
+from repairapp.assets.services import TAG_SHAPE, issue_label
 from repairapp.customers.models import Customer, Site
 from repairapp.extensions import db
 
@@ -21,6 +21,7 @@ COLUMNS = {
     "warranty_months": ("质保月数", "质保期（月）"),
 }
 REQUIRED = ("tag", "name", "customer", "site")
+LIMITS = {"tag": 40, "name": 200, "model": 120, "serial_number": 120}
 
 
 def export() -> bytes:
@@ -39,11 +40,19 @@ def _sites() -> dict[tuple[str, str], Site]:
 
 
 def check(data: bytes) -> tuple[list[dict], list[csvio.RowError]]:
-    """Every row validated; returns clean rows (with their site) and every problem found."""
+    """Every row validated; returns clean rows (with their site) and every problem found.
+
+    Only the columns the file has are written later, so a file of tags and names does not
+    wipe models or dates. A known tag is an update, but never moves to another customer.
+    """
     parsed = csvio.read(data, COLUMNS, REQUIRED)
     sites, seen, clean = _sites(), {}, []
+    known = dict(db.session.execute(
+        sa.select(Asset.tag, Site.customer_id).join(Asset.site)).all())
     for line, row in parsed.rows:
+        row["columns"] = parsed.columns
         problems = _row_problems(row, sites, seen, line)
+        problems += _update_problems(row, known)
         for message in problems:
             parsed.error(line, message)
         if not problems:
@@ -51,12 +60,21 @@ def check(data: bytes) -> tuple[list[dict], list[csvio.RowError]]:
     return clean, parsed.errors
 
 
+def _update_problems(row: dict, known: dict) -> list:
+    row["is_new"] = row.get("tag") not in known
+    site = row.get("site_obj")
+    if not row["is_new"] and site is not None and site.customer_id != known[row["tag"]]:
+        return [_l("tag %(tag)s belongs to another customer; move it on its own page",
+                   tag=row["tag"])]
+    return []
+
+
 def _row_problems(row: dict, sites: dict, seen: dict, line: int) -> list:
-    problems = []
-    for field in REQUIRED:
-        if not row.get(field):
-            problems.append(_l("%(column)s is empty", column=field))
+    problems = [_l("%(column)s is empty", column=f) for f in REQUIRED if not row.get(f)]
+    problems += csvio.too_long(row, LIMITS)
     tag = row.get("tag", "")
+    if tag and not TAG_SHAPE.fullmatch(tag):
+        problems.append(_l("tag %(tag)s may not contain spaces, commas or semicolons", tag=tag))
     if tag and tag in seen:
         problems.append(_l("duplicate tag %(tag)s (also on line %(line)d)", tag=tag,
                            line=seen[tag]))
@@ -79,19 +97,27 @@ def _row_problems(row: dict, sites: dict, seen: dict, line: int) -> list:
 
 
 def apply(rows: list[dict]) -> tuple[int, int]:
-    """Write checked rows: new tags are created (with a label), known tags updated."""
+    """Write checked rows: new tags are created (with a label), known tags updated in the
+    columns the file has."""
     existing = {a.tag: a for a in db.session.scalars(
         sa.select(Asset).where(Asset.tag.in_([r["tag"] for r in rows])))}
     created = 0
     for row in rows:
         asset = existing.get(row["tag"])
         if asset is None:
-            asset = Asset(tag=row["tag"])
+            asset = Asset(tag=row["tag"], model="", serial_number="", warranty_months=12)
             db.session.add(asset)
             issue_label(asset)
             created += 1
-        asset.name, asset.model = row["name"], row.get("model", "")
-        asset.serial_number, asset.site = row.get("serial_number", ""), row["site_obj"]
-        asset.acceptance_date, asset.warranty_months = row["acceptance"], row["months"]
+        asset.name, asset.site = row["name"], row["site_obj"]
+        columns = row["columns"]
+        if "model" in columns:
+            asset.model = row["model"]
+        if "serial_number" in columns:
+            asset.serial_number = row["serial_number"]
+        if "acceptance_date" in columns:
+            asset.acceptance_date = row["acceptance"]
+        if "warranty_months" in columns:
+            asset.warranty_months = row["months"]
     db.session.flush()
     return created, len(rows) - created

@@ -1,11 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from repairapp.assets.services import TAG_SHAPE
 
 
 class AssetForm(FlaskForm):
-    tag = StringField(_l("Tag"), validators=[DataRequired(), Length(max=40)])
+    tag = StringField(_l("Tag"), validators=[
+        DataRequired(), Length(max=40),
+        Regexp(TAG_SHAPE.pattern + "$", message=_l("No spaces, commas or semicolons in tags."))])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     model = StringField(_l("Model"), validators=[Optional(), Length(max=120)])
     serial_number = StringField(_l("Serial number"), validators=[Optional(), Length(max=120)])

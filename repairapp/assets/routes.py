@@ -10,7 +10,7 @@ from repairapp.accounts.routes import admin_required
 from repairapp.assets import csvio
 from repairapp.assets.forms import AssetForm
 from repairapp.assets.models import Asset
-from repairapp.assets.services import issue_label
+from repairapp.assets.services import contracts_elsewhere, issue_label
 from repairapp.contracts.services import coverage_timeline
 from repairapp.customers.models import Customer, Site
 from repairapp.db import utcnow
@@ -27,9 +27,10 @@ def _admins_only():
     """Managing assets is for admins."""
 
 
-def _site_choices() -> list[tuple[int, str]]:
+def _site_choices(current: int | None = None) -> list[tuple[int, str]]:
+    """Active sites, plus the asset's own even if archived (so it can still be saved)."""
     rows = db.session.execute(sa.select(Site.id, Customer.name, Site.name).join(Site.customer)
-                              .where(Site.is_archived.is_(False))
+                              .where(sa.or_(Site.is_archived.is_(False), Site.id == current))
                               .order_by(Customer.name, Site.name))
     return [(site_id, f"{customer} · {site}") for site_id, customer, site in rows]
 
@@ -53,6 +54,10 @@ def _save(form: AssetForm, asset: Asset | None):
     clash = db.session.scalar(sa.select(Asset.id).where(Asset.tag == form.tag.data.strip()))
     if clash is not None and (asset is None or clash != asset.id):
         form.tag.errors.append(_("Another asset already has this tag."))
+        return None
+    if asset is not None and (blocking := contracts_elsewhere(asset, form.site_id.data)):
+        form.site_id.errors.append(_("Contract %(number)s of the current customer covers this "
+                                     "asset: remove it there first.", number=blocking))
         return None
     if asset is None:
         asset = Asset()
@@ -78,7 +83,7 @@ def new():
 def edit(asset_id: int):
     asset = db.get_or_404(Asset, asset_id)
     form = AssetForm(obj=asset)
-    form.site_id.choices = _site_choices()
+    form.site_id.choices = _site_choices(asset.site_id)
     if form.validate_on_submit() and (done := _save(form, asset)):
         return done
     tickets = db.session.scalars(sa.select(Ticket).where(Ticket.asset_id == asset.id)

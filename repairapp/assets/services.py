@@ -1,5 +1,6 @@
 """Label codes and asset look-ups."""
 
+import re
 import secrets
 
 import sqlalchemy as sa
@@ -10,6 +11,8 @@ from repairapp.customers.models import Site
 from repairapp.extensions import db
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+#: Tags are listed in CSV cells and label batches separated by spaces, commas or semicolons.
+TAG_SHAPE = re.compile(r"[^\s,;，；、]+")
 CODE_LENGTH = 12  # 60 bits: unguessable, yet a small QR in alphanumeric mode
 # Crockford's decoding is forgiving of the letters people misread on a label.
 _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
@@ -43,3 +46,15 @@ def label_for_code(raw: str) -> Label | None:
     return db.session.scalar(
         sa.select(Label).where(Label.code == code)
         .options(joinedload(Label.asset).joinedload(Asset.site).joinedload(Site.customer)))
+
+
+def contracts_elsewhere(asset: Asset, site_id: int) -> str | None:
+    """The number of a contract that would end up covering another customer's machine if
+    the asset moved to `site_id`; None if the move keeps contracts consistent."""
+    from repairapp.contracts.models import Contract, contract_assets
+
+    new_customer = db.session.scalar(sa.select(Site.customer_id).where(Site.id == site_id))
+    return db.session.scalar(
+        sa.select(Contract.number).join(contract_assets)
+        .where(contract_assets.c.asset_id == asset.id, Contract.customer_id != new_customer)
+        .limit(1))

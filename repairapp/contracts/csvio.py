@@ -36,14 +36,24 @@ def export() -> bytes:
 
 
 def check(data: bytes) -> tuple[list[dict], list[csvio.RowError]]:
+    """Every row validated. A known number is an update (of the same customer only); covered
+    assets change only when the file has the assets column."""
     parsed = csvio.read(data, COLUMNS, REQUIRED)
+    known = dict(db.session.execute(
+        sa.select(Contract.number, Contract.customer_id)).all())
     customers = {c.name: c for c in db.session.scalars(sa.select(Customer))}
     plans = {p.name: p for p in db.session.scalars(sa.select(ServicePlan))}
     assets = {tag: (asset_id, customer_id) for tag, asset_id, customer_id in db.session.execute(
         sa.select(Asset.tag, Asset.id, Site.customer_id).join(Asset.site))}
     seen, clean = {}, []
     for line, row in parsed.rows:
+        row["columns"] = parsed.columns
         problems = _row_problems(row, customers, plans, assets, seen, line)
+        row["is_new"] = row.get("number") not in known
+        if not row["is_new"] and row.get("customer_obj") and \
+                row["customer_obj"].id != known[row["number"]]:
+            problems.append(_l("contract %(number)s belongs to another customer",
+                               number=row["number"]))
         for message in problems:
             parsed.error(line, message)
         if not problems:
@@ -65,6 +75,7 @@ def _dates(row: dict, problems: list) -> None:
 
 def _row_problems(row, customers, plans, assets, seen, line) -> list:
     problems = [_l("%(column)s is empty", column=f) for f in REQUIRED if not row.get(f)]
+    problems += csvio.too_long(row, {"number": 60})
     number = row.get("number", "")
     if number and number in seen:
         problems.append(_l("duplicate contract number %(number)s (also on line %(line)d)",
@@ -106,7 +117,9 @@ def apply(rows: list[dict]) -> tuple[int, int]:
         contract.customer, contract.plan = row["customer_obj"], row["plan_obj"]
         contract.start_date, contract.end_date = row["start_date_value"], row["end_date_value"]
         contract.amount = row["amount_value"]
-        contract.assets = list(db.session.scalars(
-            sa.select(Asset).where(Asset.id.in_(row["asset_ids"])))) if row["asset_ids"] else []
+        if "assets" in row["columns"]:
+            contract.assets = list(db.session.scalars(
+                sa.select(Asset).where(Asset.id.in_(row["asset_ids"])))) \
+                if row["asset_ids"] else []
     db.session.flush()
     return created, len(rows) - created

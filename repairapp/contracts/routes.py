@@ -39,11 +39,16 @@ def index():
                            archived=archived)
 
 
-def _choices(form: ContractForm) -> None:
+def _choices(form: ContractForm, contract: Contract | None) -> None:
+    """Active customers and plans, plus the contract's own even if archived."""
+    customer_id = contract.customer_id if contract else None
+    plan_id = contract.plan_id if contract else None
     form.customer_id.choices = [(c.id, c.name) for c in db.session.scalars(
-        sa.select(Customer).where(Customer.is_archived.is_(False)).order_by(Customer.name))]
+        sa.select(Customer).where(sa.or_(Customer.is_archived.is_(False),
+                                         Customer.id == customer_id)).order_by(Customer.name))]
     form.plan_id.choices = [(p.id, p.name) for p in db.session.scalars(
-        sa.select(ServicePlan).where(ServicePlan.is_archived.is_(False))
+        sa.select(ServicePlan).where(sa.or_(ServicePlan.is_archived.is_(False),
+                                            ServicePlan.id == plan_id))
         .order_by(ServicePlan.name))]
 
 
@@ -67,7 +72,7 @@ def edit(contract_id: int | None = None):
     form = ContractForm(obj=contract)
     if contract and request.method == "GET":
         form.tags.data = "\n".join(sorted(a.tag for a in contract.assets))
-    _choices(form)
+    _choices(form, contract)
     if form.validate_on_submit() and (assets := _covered_assets(form)) is not None:
         target = contract or Contract()
         form.populate_obj(target)

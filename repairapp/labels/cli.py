@@ -11,12 +11,12 @@ from repairapp.labels.sheets import SHEETS
 
 
 def _find(model, value: str | None) -> int | None:
-    """An id given as a number or as the exact name."""
+    """The record with exactly this name, else with this id; an error if neither exists."""
     if not value:
         return None
-    if value.isdecimal():
-        return int(value)
     found = db.session.scalar(sa.select(model.id).where(model.name == value))
+    if found is None and value.isdecimal():
+        found = db.session.scalar(sa.select(model.id).where(model.id == int(value)))
     if found is None:
         raise click.BadParameter(f"no {model.__name__.lower()} named {value!r}")
     return found

@@ -36,9 +36,11 @@ class LabelData:
 
 
 def scan_url(base_url: str, code: str) -> str:
-    """What the QR encodes: all upper case, so the whole URL uses the compact alphanumeric
-    mode (fewer modules: bigger ones at the same size). Hosts and schemes ignore case."""
-    return f"{base_url.rstrip('/')}/R/{code}".upper()
+    """What the QR encodes. Scheme and host in upper case (they ignore case) with /R/ and the
+    code, so without a path prefix the whole URL uses the compact alphanumeric mode (fewer
+    modules: bigger ones at the same size). A path prefix keeps its case: servers don't."""
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}".upper() + f"{parts.path.rstrip('/')}/R/{code}"
 
 
 def cjk_font() -> str:
@@ -78,24 +80,42 @@ class LabelWriter:
     def __init__(self, out: BinaryIO, sheet: Sheet, *, base_url: str, vendor: str,
                  hotline: str):
         self.sheet, self.base_url = sheet, base_url
+        self.vendor, self.hotline = vendor, hotline
         self.footer = f"{vendor}  {hotline}".strip()
-        self.host = urlsplit(base_url).netloc or base_url
+        parts = urlsplit(base_url)
+        self.host = (parts.netloc + parts.path.rstrip("/")) or base_url
         self.font = cjk_font()
         self.canvas = Canvas(out, pagesize=(sheet.page_w * mm, sheet.page_h * mm),
                              pageCompression=1)
         self.canvas.setTitle("QR labels")
 
+    def strip_h(self) -> float:
+        return self.sheet.label_h * 0.22 if self.sheet.strip else 0.0
+
     def qr_box(self) -> float:
         """Side of the QR square (quiet zone included) in mm."""
-        return min(self.sheet.label_h - 2 * PAD, self.sheet.label_w * 0.52)
+        return min(self.sheet.label_h - 2 * PAD - self.strip_h(), self.sheet.label_w * 0.52)
+
+    def qr_origin(self, slot: int) -> tuple[float, float]:
+        """Top-left corner of the QR square (quiet zone included), in mm from the page's
+        top-left: at the top above a strip, else centred in the label's height."""
+        x, top = self.sheet.origin(slot)
+        spare = self.sheet.label_h - self.qr_box()
+        return x + PAD, top + (PAD if self.sheet.strip else spare / 2)
 
     def draw(self, label: LabelData, slot: int) -> None:
         x, top = self.sheet.origin(slot)
         y = self.sheet.page_h - top - self.sheet.label_h  # reportlab counts from the bottom
         box = self.qr_box()
-        self._qr(scan_url(self.base_url, label.code), x + PAD,
-                 y + (self.sheet.label_h - box) / 2, box)
-        self._text(label, x + PAD + box + 0.5, y, self.sheet.label_w - box - 2 * PAD - 0.5)
+        qr_x, qr_top = self.qr_origin(slot)
+        self._qr(scan_url(self.base_url, label.code), qr_x, self.sheet.page_h - qr_top - box, box)
+        column = self.sheet.label_w - box - 2 * PAD - 0.5
+        lines = self._column_lines(label)
+        self._lines(lines, x + PAD + box + 0.5, y + self.strip_h(), column,
+                    self.sheet.label_h - self.strip_h())
+        if self.sheet.strip:
+            self._lines(self._strip_lines(), x + PAD, y, self.sheet.label_w - 2 * PAD,
+                        self.strip_h() + PAD)
 
     def _qr(self, data: str, x: float, y: float, box: float) -> None:
         """One filled path per code, in module units (small integers keep the PDF small)."""
@@ -111,18 +131,29 @@ class LabelWriter:
         canvas.drawPath(path, stroke=0, fill=1)
         canvas.restoreState()
 
-    def _text(self, label: LabelData, x: float, y: float, width: float) -> None:
+    def _column_lines(self, label: LabelData) -> list[tuple]:
+        """(text, font, size, smallest size) beside the code, tag first."""
         scale = self.sheet.label_h / 37
-        width_pt = width * mm
-        lines = [(label.tag, TAG_FONT, 14 * scale, 6), (label.name, self.font, 8 * scale, 4.5),
-                 (SCAN_TEXT, self.font, 6.5 * scale, 4), (self.host, "Helvetica", 5.5 * scale, 3.5),
-                 (f"/r/{label.code}", "Helvetica", 5.5 * scale, 3.5),
-                 (self.footer, self.font, 5 * scale, 3.5)]
-        # Lines spread over the label's height; the tag on top, the vendor at the bottom.
-        step = (self.sheet.label_h - 2 * PAD) * mm / len(lines)
-        cursor = (y + self.sheet.label_h - PAD) * mm
+        lines = [(label.tag, TAG_FONT, 14 * scale, 6), (label.name, self.font, 8 * scale, 4.5)]
+        if not self.sheet.strip:
+            lines.append((SCAN_TEXT, self.font, 6.5 * scale, 4))
+        lines += [(self.host, "Helvetica", 5.5 * scale, 3.5),
+                  (f"/r/{label.code}", "Helvetica", 5.5 * scale, 3.5)]
+        if not self.sheet.strip:
+            lines += [(self.vendor, self.font, 5 * scale, 3.5),
+                      (self.hotline, "Helvetica", 5 * scale, 3.5)]
+        return lines
+
+    def _strip_lines(self) -> list[tuple]:
+        return [(SCAN_TEXT, self.font, 6.5, 4.5), (self.footer, self.font, 5.5, 4)]
+
+    def _lines(self, lines: list[tuple], x: float, y: float, width: float,
+               height: float) -> None:
+        """Lines spread evenly over a box (mm, bottom-left at x, y); each fits the width."""
+        step = (height - PAD) * mm / len(lines)
+        cursor = (y + height - PAD) * mm
         for text, font, size, min_size in lines:
-            text, size = fit_text(text, font, size, min_size, width_pt)
+            text, size = fit_text(text, font, size, min_size, width * mm)
             cursor -= step
             self.canvas.setFont(font, size)
             self.canvas.drawString(x * mm, cursor + (step - size) / 2, text)

@@ -19,6 +19,8 @@ class Sheet:
     top: float = 0.0    # page edge to the first label's top edge
     pitch_x: float = 0.0  # left edge to left edge of neighbouring labels
     pitch_y: float = 0.0
+    #: Small labels put the scan text and vendor line in a strip under the QR code.
+    strip: bool = False
 
     @property
     def per_page(self) -> int:
@@ -39,6 +41,6 @@ SHEETS = {s.key: s for s in (
     Sheet("a4-2x7", "A4 2×7, 99.1×38.1 mm (14 per sheet)", 210, 297, 2, 7, 99.1, 38.1,
           left=4.65, top=15.15, pitch_x=101.6, pitch_y=38.1),
     # Thermal printers: one label per page, page = label.
-    Sheet("thermal-50x30", "Thermal 50×30 mm", 50, 30, 1, 1, 50, 30),
-    Sheet("thermal-40x30", "Thermal 40×30 mm", 40, 30, 1, 1, 40, 30),
+    Sheet("thermal-50x30", "Thermal 50×30 mm", 50, 30, 1, 1, 50, 30, strip=True),
+    Sheet("thermal-40x30", "Thermal 40×30 mm", 40, 30, 1, 1, 40, 30, strip=True),
 )}

@@ -47,6 +47,7 @@ def import_view(title: str, check, apply, back: str):
                         updated=updated))
                 return redirect(url_for(back))
             preview = {"rows": len(rows), "errors": errors,
+                       "new": sum(1 for r in rows if r.get("is_new")),
                        "content": base64.b64encode(data).decode() if not errors else ""}
     return render_template("_import.html", form=form, preview=preview, title=title,
                            back=back), 422 if preview and preview["errors"] else 200

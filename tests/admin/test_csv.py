@@ -152,3 +152,64 @@ def test_asset_of_another_customer_cannot_be_covered(admin, world):
     html = upload(admin, "/contracts/import", _contract_csv(
         "HT-1,华东精密,Level A,2026-01-01,2026-12-31,1,EQ-OTHER\n")).get_data(as_text=True)
     assert "belongs to another customer" in html
+
+
+def test_a_file_with_fewer_columns_changes_only_those(admin, world):
+    """Updating names from a short file keeps models, serials, dates and warranty."""
+    site, _plans = world
+    f.asset(tag="EQ-1", name="Old", model="GA-37", serial_number="SN1", site=site,
+            accepted=date(2025, 1, 15), warranty_months=24)
+    html = upload(admin, "/assets/import", "tag,name,customer,site\nEQ-1,New,华东精密,苏州工厂\n"
+                  ).get_data(as_text=True)
+    assert "0 new, 1 updates" in html
+    confirm(admin, "/assets/import", html)
+    db.session.expire_all()
+    asset = db.session.scalar(sa.select(Asset))
+    assert (asset.name, asset.model, asset.serial_number, asset.acceptance_date,
+            asset.warranty_months) == ("New", "GA-37", "SN1", date(2025, 1, 15), 24)
+
+
+def test_import_never_moves_a_tag_to_another_customer(admin, world):
+    """A known tag listed under another customer's site is refused, not silently moved."""
+    f.asset(tag="EQ-1")  # another customer's machine
+    html = upload(admin, "/assets/import", GOOD_ASSETS).get_data(as_text=True)
+    assert "EQ-1 belongs to another customer" in html and count(Asset) == 1
+
+
+def test_contract_file_without_assets_column_keeps_coverage(admin, world):
+    """Re-importing contracts without the assets column leaves their machines covered."""
+    site, plans = world
+    machine = f.asset(tag="EQ-1", site=site)
+    f.contract(machine, plans["A"], date(2026, 1, 1), date(2026, 12, 31), number="HT-1")
+    text = "number,customer,plan,start_date,end_date,amount\n" \
+           "HT-1,华东精密,Level A,2026-01-01,2027-06-30,5000\n"
+    confirm(admin, "/contracts/import",
+            upload(admin, "/contracts/import", text).get_data(as_text=True))
+    db.session.expire_all()
+    contract = db.session.scalar(sa.select(Contract))
+    assert contract.end_date == date(2027, 6, 30) and [a.tag for a in contract.assets] == ["EQ-1"]
+
+
+def test_line_numbers_count_lines_even_with_multiline_cells(admin, world):
+    """A cell with a line break (Alt+Enter in Excel) does not shift the reported lines."""
+    text = (GOOD_ASSETS + 'EQ-3,"two\nlines",,,华东精密,苏州工厂,,12\n'
+            "EQ-4,X,,,华东精密,苏州工厂,bad,12\n")
+    html = upload(admin, "/assets/import", text).get_data(as_text=True)
+    assert "Line 6: bad date" in html
+
+
+@pytest.mark.parametrize("row,problem", [
+    ("EQ 9,X,,,华东精密,苏州工厂,,12", "may not contain spaces"),
+    ("EQ-" + "9" * 40 + ",X,,,华东精密,苏州工厂,,12", "tag is longer than 40 characters"),
+])
+def test_tags_that_would_not_round_trip_are_refused(admin, world, row, problem):
+    """Spaces or commas in tags (they separate tags elsewhere) and over-long tags."""
+    html = upload(admin, "/assets/import", GOOD_ASSETS + row + "\n").get_data(as_text=True)
+    assert problem in html and count(Asset) == 0
+
+
+def test_garbage_upload_is_a_message_not_a_crash(admin, world):
+    """A huge field or a binary file gets a plain message."""
+    huge = "tag,name,customer,site\n" + '"' + "x" * 200_000 + '",a,b,c\n'
+    assert "not a CSV file we can read" in upload(admin, "/assets/import", huge).get_data(
+        as_text=True)

@@ -10,7 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 
 from repairapp.labels import qr
-from repairapp.labels.pdf import PAD, LabelData, LabelWriter, calibration, fit_text, scan_url
+from repairapp.labels.pdf import LabelData, LabelWriter, calibration, fit_text, scan_url
 from repairapp.labels.sheets import SHEETS
 
 DPI = 300
@@ -36,13 +36,32 @@ def write(sheet, items, start_slot=0) -> tuple[bytes, LabelWriter]:
 
 
 def expected_corners(sheet, writer, slot, data):
-    """Where the symbol's top-left and bottom-right corners must be, in pixels."""
+    """Where the symbol's top-left and bottom-right corners must be, in mm."""
     modules, size = qr.fit(data, writer.qr_box())
-    x, top = sheet.origin(slot)
-    left = x + PAD + qr.QUIET_ZONE * size
-    upper = top + (sheet.label_h - writer.qr_box()) / 2 + qr.QUIET_ZONE * size
+    box_x, box_top = writer.qr_origin(slot)
+    left, upper = box_x + qr.QUIET_ZONE * size, box_top + qr.QUIET_ZONE * size
     side = len(modules) * size
     return (left, upper), (left + side, upper + side), size
+
+
+# Label positions from the stock makers' datasheets, written out independently of
+# repairapp.labels.sheets: (slot, left edge, top edge) in mm.
+DATASHEET = {
+    "a4-3x8": [(0, 0, 0.5), (2, 140, 0.5), (4, 70, 37.5), (23, 140, 259.5)],
+    "a4-2x7": [(0, 4.65, 15.15), (1, 106.25, 15.15), (13, 106.25, 243.75)],
+    "thermal-50x30": [(0, 0, 0)],
+    "thermal-40x30": [(0, 0, 0)],
+}
+
+
+@pytest.mark.parametrize("key", sorted(SHEETS))
+def test_label_positions_match_the_datasheet(key):
+    """Each stock's label boxes sit where the datasheet puts them, to 0.1 mm."""
+    sheet = SHEETS[key]
+    for slot, left, top in DATASHEET[key]:
+        x, y = sheet.origin(slot)
+        assert abs(x - left) < 0.1 and abs(y - top) < 0.1
+        assert x + sheet.label_w <= sheet.page_w + 0.05 and y + sheet.label_h <= sheet.page_h
 
 
 @pytest.mark.parametrize("key", sorted(SHEETS))
@@ -69,9 +88,8 @@ def test_every_code_decodes_to_its_url_in_the_right_place(key):
         assert module >= 0.5
         for got, want in (((position.top_left.x, position.top_left.y), (x0, y0)),
                           ((position.bottom_right.x, position.bottom_right.y), (x1, y1))):
-            # zxing reports the centre of the corner module's edge pixel
-            assert abs(got[0] / PX_PER_MM - want[0]) <= 0.1 + 1 / PX_PER_MM
-            assert abs(got[1] / PX_PER_MM - want[1]) <= 0.1 + 1 / PX_PER_MM
+            assert abs(got[0] / PX_PER_MM - want[0]) <= 0.1
+            assert abs(got[1] / PX_PER_MM - want[1]) <= 0.1
 
 
 def test_start_position_skips_used_labels():
@@ -94,11 +112,34 @@ def test_url_is_upper_case_for_the_compact_alphanumeric_mode():
     assert len(upper) < len(lower)
 
 
-def test_small_labels_still_get_half_millimetre_modules():
-    """On a 40x30 mm label the code keeps modules of at least 0.5 mm (less correction)."""
-    writer_box = min(30 - 2 * PAD, 40 * 0.52)
-    _modules, size = qr.fit(scan_url(BASE, "ABCDEFGHJK12"), writer_box)
+@pytest.mark.parametrize("key", sorted(SHEETS))
+def test_modules_are_at_least_half_a_millimetre(key):
+    """On every stock, with a long public address, printed modules stay >= 0.5 mm."""
+    _pdf, writer = write(SHEETS[key], [])
+    url = scan_url("https://repair-service.example-vendor.com.cn", "ABCDEFGHJK12")
+    _modules, size = qr.fit(url, writer.qr_box())
     assert size >= 0.5
+
+
+def test_a_path_prefix_keeps_its_case():
+    """Behind a path prefix the code still leads to a page the server serves."""
+    assert scan_url("https://example.com/repair/", "ABCDEFGHJK12") == \
+        "HTTPS://EXAMPLE.COM/repair/R/ABCDEFGHJK12"
+
+
+@pytest.mark.parametrize("key", sorted(SHEETS))
+def test_long_names_never_reach_the_code(key):
+    """With a very long Chinese name, the quiet zone right of the code stays blank."""
+    sheet = SHEETS[key]
+    item = LabelData("EQ-00001", "超长设备名称" * 30, "ABCDEFGHJK12")
+    pdf, writer = write(sheet, [item])
+    image = render(pdf)[0]
+    modules, size = qr.fit(scan_url(BASE, item.code), writer.qr_box())
+    (_x0, y0), (x1, y1), _ = expected_corners(sheet, writer, 0, scan_url(BASE, item.code))
+    quiet = [(round((x1 + dx) * PX_PER_MM), round(y * PX_PER_MM))
+             for dx in (0.3 * size, 2 * size, 3.7 * size)
+             for y in [y0 + k * (y1 - y0) / 20 for k in range(21)]]
+    assert all(image.getpixel(p) > 200 for p in quiet)
 
 
 @pytest.mark.parametrize("text", ["短", "Conveyor line " * 20, "输送线" * 40])

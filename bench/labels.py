@@ -84,6 +84,10 @@ def main() -> None:
     small, large = peak_rss_mb(1000), peak_rss_mb(10000)
     print(f"  peak RSS 1,000 labels {small:8.1f} MiB; 10,000 labels {large:8.1f} MiB "
           f"(ratio {large / small:.2f})")
+    missed = [name for name, ok in (("time", pdf / ref <= 3), ("size", size < 1024 * 1024),
+                                    ("memory", large / small < 1.1)) if not ok]
+    if missed:
+        sys.exit(f"target missed: {', '.join(missed)}")
 
 
 if __name__ == "__main__":

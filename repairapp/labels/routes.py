@@ -84,7 +84,8 @@ def calibration_page(key: str):
 def asset(asset_id: int):
     """An asset's labels (current and revoked) and when each was printed."""
     item = db.get_or_404(Asset, asset_id)
-    return render_template("labels/asset.html", asset=item, history=services.history(item))
+    return render_template("labels/asset.html", asset=item, history=services.history(item),
+                           sheets=SHEETS)
 
 
 @bp.post("/assets/<int:asset_id>/reissue")

@@ -110,10 +110,34 @@ def test_reissue_revokes_the_old_code(admin, client, fleet):
 
 
 def test_printing_history_per_asset(admin, client, fleet):
-    """The asset's label page lists each code and when and on which stock it was printed."""
+    """The asset's label page lists each code and when, on which stock and by whom."""
     batch(admin, tags="EQ-00100")
     page = client.get(f"/labels/assets/{fleet[0].id}").get_data(as_text=True)
-    assert fleet[0].active_label.code in page and "a4-3x8" in page
+    printer = db.session.scalar(sa.select(LabelPrint)).user
+    assert fleet[0].active_label.code in page and "a4-3x8" in page and printer.name in page
+
+
+def test_print_one_label_from_the_asset_page(admin, client, fleet):
+    """After a re-issue, "Print this label now" gives a PDF with just the new code."""
+    machine = fleet[0]
+    admin.post(f"/labels/assets/{machine.id}/reissue", {}, page_url=f"/labels/assets/{machine.id}")
+    db.session.expire_all()
+    response = admin.post("/labels/", {"tags": machine.tag, "sheet": "thermal-40x30",
+                                       "start_row": "1", "start_col": "1"},
+                          page_url=f"/labels/assets/{machine.id}")
+    assert decoded(response.data) == {url(machine)}
+
+
+def test_anonymous_and_non_admin_writes_are_refused(client, auth, fleet):
+    """No log-in: sent to the log-in page; a technician: 403 on re-issue and import."""
+    assert "/accounts/login" in client.get("/labels/").headers["Location"]
+    auth.login(f.user(Role.TECHNICIAN).email)
+    page = client.get("/jobs/").get_data(as_text=True)
+    from conftest import token_from
+    for url_ in (f"/labels/assets/{fleet[0].id}/reissue", "/assets/import", "/contracts/import"):
+        assert client.post(url_, data={"csrf_token": token_from(page)}).status_code == 403
+    db.session.expire_all()
+    assert len(fleet[0].labels) == 1
 
 
 def test_command_line_batch(runner, tmp_path, fleet):

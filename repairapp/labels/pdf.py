@@ -126,8 +126,11 @@ class LabelWriter:
         canvas.translate((x + qr.QUIET_ZONE * size) * mm, (y + qr.QUIET_ZONE * size) * mm)
         canvas.scale(size * mm, size * mm)
         path = canvas.beginPath()
-        for row, col, length in qr.runs(modules):
-            path.rect(col, n - 1 - row, length, 1)
+        # All coordinates are small integers: one string of "x y w h re" operators instead
+        # of a float-formatting path.rect() per run (the hot loop of a batch). reportlab is
+        # pinned, and the decoding tests render and read every code back.
+        path._code.append(" ".join(f"{col} {n - 1 - row} {length} 1 re"
+                                   for row, col, length in qr.runs(modules)))
         canvas.drawPath(path, stroke=0, fill=1)
         canvas.restoreState()
 

@@ -11,6 +11,7 @@ from repairapp.assets.models import Asset
 from repairapp.customers.models import Customer
 from repairapp.db import utcnow
 from repairapp.extensions import db
+from repairapp.sla.models import ServiceCalendar
 
 
 class PlanKind(enum.Enum):
@@ -69,7 +70,11 @@ class ServicePlan(db.Model):
     resolution_major_min: Mapped[int | None]
     response_minor_min: Mapped[int | None]
     resolution_minor_min: Mapped[int | None]
+    #: When the clock runs; None means 24x7.
+    calendar_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_calendars.id"))
     is_archived: Mapped[bool] = mapped_column(default=False)
+
+    calendar: Mapped[ServiceCalendar | None] = relationship()
 
     def targets(self, severity: Severity) -> tuple[int | None, int | None]:
         """(response, resolution) target minutes for a severity."""

@@ -4,6 +4,7 @@ import math
 from datetime import datetime, timedelta
 
 from repairapp.contracts.models import ServicePlan, Severity
+from repairapp.sla.calendar import Calendar, add_working_minutes
 
 #: {"critical": [response minutes, resolution minutes], ...}; None where nothing is promised.
 Targets = dict[str, list[int | None]]
@@ -17,16 +18,20 @@ def targets_of(plan: ServicePlan | None) -> Targets:
 
 
 def due_times(
-    targets: Targets, severity: Severity, start: datetime
+    targets: Targets, severity: Severity, start: datetime,
+    calendar: Calendar | None = None, tz: str = "Asia/Shanghai",
 ) -> tuple[datetime | None, datetime | None]:
     """(response due, resolution due) for a ticket filed at `start`; None where no promise.
 
-    The clock is 24x7 for now; service calendars replace the addition below.
+    Targets count working time of the plan's calendar in the site's time zone (24x7 when
+    there is no calendar).
     """
+    calendar = calendar or Calendar()
     response, resolution = targets.get(severity.value, (None, None))
     return (
-        start + timedelta(minutes=response) if response is not None else None,
-        start + timedelta(minutes=resolution) if resolution is not None else None,
+        add_working_minutes(start, response, calendar, tz) if response is not None else None,
+        add_working_minutes(start, resolution, calendar, tz) if resolution is not None
+        else None,
     )
 
 

@@ -105,8 +105,17 @@ class Ticket(db.Model):
     #: The plan's targets as they stood at filing: {"critical": [response, resolution], ...}
     #: in minutes, so a later change of severity recomputes from what was promised.
     sla_targets: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: The plan's service calendar as it stood at filing (empty: 24x7), for re-grading
+    #: and for pauses.
+    sla_calendar: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     response_due_at: Mapped[datetime | None]
     resolution_due_at: Mapped[datetime | None]
+    #: While waiting for the customer the clock stops; the working minutes paused add up.
+    paused_at: Mapped[datetime | None]
+    paused_minutes: Mapped[int] = mapped_column(default=0)
+    #: Recorded when a target is missed; never cleared, whatever changes later.
+    response_breached: Mapped[bool] = mapped_column(default=False)
+    resolution_breached: Mapped[bool] = mapped_column(default=False)
 
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     resolution_note: Mapped[str] = mapped_column(sa.Text, default="")

@@ -11,6 +11,7 @@ from repairapp.contracts.models import Severity
 from repairapp.contracts.services import coverage_for_asset
 from repairapp.db import utcnow
 from repairapp.extensions import db
+from repairapp.sla.calendar import Calendar
 from repairapp.sla.services import due_times, targets_of
 from repairapp.tickets.models import (
     OPEN_STATUSES,
@@ -80,7 +81,10 @@ def file_ticket(
     now = now or utcnow()
     coverage = coverage_for_asset(asset, now)
     targets = targets_of(coverage.plan)
-    response_due, resolution_due = due_times(targets, severity, now)
+    calendar = coverage.plan.calendar.spec() if coverage.plan and coverage.plan.calendar \
+        else Calendar()
+    response_due, resolution_due = due_times(targets, severity, now, calendar,
+                                             asset.site.timezone)
     period = coverage.period
     ticket = Ticket(
         asset=asset,
@@ -101,6 +105,7 @@ def file_ticket(
         coverage_end=period.end if period else None,
         is_chargeable=coverage.is_chargeable,
         sla_targets=targets,
+        sla_calendar=calendar.to_json() if not calendar.is_24x7 else {},
         response_due_at=response_due,
         resolution_due_at=resolution_due,
         created_at=now,

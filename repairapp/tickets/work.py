@@ -10,6 +10,7 @@ from repairapp.accounts.models import Role, User
 from repairapp.contracts.models import Severity
 from repairapp.db import utcnow
 from repairapp.extensions import db
+from repairapp.sla.calendar import Calendar
 from repairapp.sla.services import due_times
 from repairapp.tickets.models import (
     OPEN_STATUSES,
@@ -167,7 +168,8 @@ def set_severity(ticket: Ticket, severity: Severity, by: User) -> TicketEvent | 
     event = _regrade(ticket, by, EventKind.SEVERITY, "severity", severity)
     if event and ticket.sla_targets:  # tickets filed before targets were frozen keep theirs
         ticket.response_due_at, ticket.resolution_due_at = due_times(
-            ticket.sla_targets, severity, ticket.created_at)
+            ticket.sla_targets, severity, ticket.created_at,
+            Calendar.from_json(ticket.sla_calendar), ticket.asset.site.timezone)
         db.session.flush()
     return event
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from repairapp.accounts.models import User
 from repairapp.db import utcnow
 from repairapp.extensions import db
+from repairapp.sla.calendar import Calendar, add_working_minutes, working_minutes_between
 from repairapp.tickets.models import OPEN_STATUSES, EventKind, Status, Ticket, TicketEvent
 
 
@@ -81,6 +82,26 @@ def record(ticket: Ticket, kind: EventKind, user: User | None, *, actor_name: st
     return event
 
 
+def _pause_or_resume(ticket: Ticket, to: Status, now: datetime) -> None:
+    """Waiting for the customer stops the clock; on resuming, the working time paused is
+    added up and the deadlines not yet met move by as much."""
+    if to is S.WAITING_CUSTOMER:
+        ticket.paused_at = ticket.paused_at or now
+        return
+    if ticket.paused_at is None:
+        return
+    calendar, tz = Calendar.from_json(ticket.sla_calendar), ticket.asset.site.timezone
+    paused = working_minutes_between(ticket.paused_at, now, calendar, tz)
+    ticket.paused_minutes += paused
+    ticket.paused_at = None
+    if ticket.responded_at is None and ticket.response_due_at:
+        ticket.response_due_at = add_working_minutes(ticket.response_due_at, paused, calendar,
+                                                     tz)
+    if ticket.resolution_due_at:
+        ticket.resolution_due_at = add_working_minutes(ticket.resolution_due_at, paused,
+                                                       calendar, tz)
+
+
 def change_status(ticket: Ticket, to: Status, actor: Actor, *, user: User | None = None,
                   actor_name: str = "", note: str = "",
                   now: datetime | None = None) -> TicketEvent:
@@ -92,11 +113,16 @@ def change_status(ticket: Ticket, to: Status, actor: Actor, *, user: User | None
     event = record(ticket, EventKind.STATUS, user, actor_name=actor_name,
                    from_value=ticket.status.value, to_value=to.value, note=note,
                    public=to in PUBLIC or reopen, now=now)
+    _pause_or_resume(ticket, to, now)
     ticket.status = to
     if to is S.ACKNOWLEDGED and ticket.responded_at is None:
         ticket.responded_at = now
+        if ticket.response_due_at and now > ticket.response_due_at:
+            ticket.response_breached = True
     elif to is S.RESOLVED:
         ticket.resolved_at = now
+        if ticket.resolution_due_at and now > ticket.resolution_due_at:
+            ticket.resolution_breached = True
     elif to is S.CLOSED:
         ticket.closed_at = now
     if reopen:

@@ -1,0 +1,46 @@
+"""Service calendars as admins keep them."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from repairapp.extensions import db
+from repairapp.sla.calendar import Calendar
+
+
+class ServiceCalendar(db.Model):
+    """Weekly working hours (site time zone) minus holidays; plans name one."""
+
+    __tablename__ = "service_calendars"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    #: {"0": [[540, 720], [780, 1020]], ...}: weekday -> minute intervals from local midnight.
+    hours: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: Use China's statutory holidays and make-up working days (调休).
+    china_holidays: Mapped[bool] = mapped_column(default=True)
+
+    days: Mapped[list["CalendarDay"]] = relationship(order_by="CalendarDay.day",
+                                                     cascade="all, delete-orphan")
+
+    def spec(self) -> Calendar:
+        """The plain-value calendar that the SLA arithmetic and ticket snapshots use."""
+        return Calendar(
+            hours={int(k): tuple(tuple(i) for i in v) for k, v in self.hours.items()},
+            china_holidays=self.china_holidays,
+            closed=frozenset(d.day for d in self.days if not d.is_working),
+            extra=frozenset(d.day for d in self.days if d.is_working))
+
+
+class CalendarDay(db.Model):
+    """A day an admin declared closed, or working although the week says otherwise."""
+
+    __tablename__ = "calendar_days"
+    __table_args__ = (sa.UniqueConstraint("calendar_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    calendar_id: Mapped[int] = mapped_column(sa.ForeignKey("service_calendars.id"))
+    day: Mapped[date]
+    is_working: Mapped[bool]
+    note: Mapped[str] = mapped_column(sa.String(200), default="")

@@ -1,6 +1,7 @@
 """Settings from the environment; development defaults need nothing."""
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +51,11 @@ def from_environment(instance_path: str) -> dict:
         "VENDOR_NAME": env("REPAIRAPP_VENDOR_NAME", "RepairApp Service"),
         "VENDOR_HOTLINE": env("REPAIRAPP_VENDOR_HOTLINE", "400-000-0000"),
         "PHOTO_MAX_PIXELS": int(env("REPAIRAPP_PHOTO_MAX_PIXELS", "1600")),
+        # Per-incident terms for work outside coverage, tax included (e.g. 6 % VAT).
+        "FEE_REMOTE": Decimal(env("REPAIRAPP_FEE_REMOTE", "300.00")),
+        "FEE_VISIT": Decimal(env("REPAIRAPP_FEE_VISIT", "800.00")),
+        "FEE_PERSON_DAY": Decimal(env("REPAIRAPP_FEE_PERSON_DAY", "2000.00")),
+        "TAX_RATE_PERCENT": Decimal(env("REPAIRAPP_TAX_RATE_PERCENT", "6")),
         # Resolved tickets the requester never confirms close themselves after this many days.
         "AUTOCLOSE_DAYS": int(env("REPAIRAPP_AUTOCLOSE_DAYS", "7")),
     }

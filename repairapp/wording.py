@@ -42,6 +42,12 @@ COVERAGE = {
 }
 
 
+BILLING = {
+    "remote": _l("Remote support, per incident"),
+    "visit": _l("On-site visit"),
+    "person_day": _l("On-site work, per person-day"),
+}
+
 #: Button wording for moving a ticket to a status (verbs, not the status names).
 ACTION = {
     Status.ACKNOWLEDGED: _l("Accept"),
@@ -67,7 +73,7 @@ def action_label(current: Status, to: Status):
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(STATUS_LABEL=STATUS, SEVERITY_LABEL=SEVERITY,
                                  CATEGORY_LABEL=CATEGORY, COVERAGE_LABEL=COVERAGE,
-                                 WORK_TYPE_LABEL=WORK_TYPE)
+                                 WORK_TYPE_LABEL=WORK_TYPE, BILLING_LABEL=BILLING)
     app.jinja_env.globals["action_label"] = action_label
     app.jinja_env.filters.update(status=Status, severity=Severity, category=Category,
                                  work_type=WorkType)

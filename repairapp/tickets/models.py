@@ -2,6 +2,7 @@
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -142,6 +143,7 @@ class Ticket(db.Model):
         back_populates="ticket", order_by="TicketPhoto.id"
     )
     work_logs: Mapped[list["WorkLog"]] = relationship(order_by="WorkLog.id")
+    billable_items: Mapped[list["BillableItem"]] = relationship(order_by="BillableItem.id")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -216,6 +218,22 @@ class PartUsed(db.Model):
     work_log_id: Mapped[int] = mapped_column(sa.ForeignKey("work_logs.id"), index=True)
     description: Mapped[str] = mapped_column(sa.String(200))
     quantity: Mapped[int]
+
+
+class BillableItem(db.Model):
+    """What a chargeable ticket bills, recorded from the work log at resolution."""
+
+    __tablename__ = "billable_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id"), index=True)
+    #: remote | visit | person_day | part
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    description: Mapped[str] = mapped_column(sa.String(200))
+    quantity: Mapped[Decimal] = mapped_column(sa.Numeric(10, 2))
+    #: Tax included; None for parts quoted separately.
+    unit_price: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
+    amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
 
 
 class TicketPhoto(db.Model):

@@ -45,5 +45,12 @@ def detail_context(ticket: Ticket, user: User, **forms) -> dict:
         "triage_form": forms.get("triage_form") or TriageForm(
             formdata=None, severity=ticket.severity.value, category=ticket.category.value),
         "earlier": earlier_tickets(ticket),
+        "billing_total": total_of(ticket),
         "now": utcnow(),
     }
+
+
+def total_of(ticket: Ticket):
+    """Tax-included total of the priced billable items, or None if nothing is billed."""
+    amounts = [i.amount for i in ticket.billable_items if i.amount is not None]
+    return sum(amounts) if amounts else None

@@ -1,7 +1,7 @@
 """A ticket for staff: details, history, and everything a technician or dispatcher does."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from repairapp.accounts.models import User
 from repairapp.contracts.models import Severity
 from repairapp.extensions import db
+from repairapp.sla.billing import Terms
 from repairapp.tickets import work
 from repairapp.tickets.forms import AssignForm, ResolveForm, StatusForm, TriageForm, WorkLogForm
 from repairapp.tickets.models import Category, Status, Ticket, TicketPhoto, WorkType
@@ -111,7 +112,8 @@ def resolve(ticket_id: int):
     return _apply(ticket_id, lambda: work.resolve(
         ticket, current_user, resolution_note=form.notes.data,
         work_type=WorkType(form.work_type.data), minutes=form.minutes.data,
-        parts=form.parts_used(), photos=form.reencoded),
+        parts=form.parts_used(), photos=form.reencoded,
+        terms=Terms.from_config(current_app.config)),
         _("Resolved. The requester is asked to confirm."))
 
 

@@ -10,10 +10,12 @@ from repairapp.accounts.models import Role, User
 from repairapp.contracts.models import Severity
 from repairapp.db import utcnow
 from repairapp.extensions import db
+from repairapp.sla.billing import Terms, items_for
 from repairapp.sla.calendar import Calendar
 from repairapp.sla.services import due_times
 from repairapp.tickets.models import (
     OPEN_STATUSES,
+    BillableItem,
     Category,
     EventKind,
     PartUsed,
@@ -133,8 +135,9 @@ def log_work(ticket: Ticket, user: User, *, work_type: WorkType, minutes: int, n
 
 def resolve(ticket: Ticket, user: User, *, resolution_note: str, work_type: WorkType,
             minutes: int = 0, parts: list[Part] = (), photos: list[Photo] = (),
-            now: datetime | None = None) -> TicketEvent:
-    """Resolve with the required resolution note and work type (and any last work)."""
+            terms: Terms | None = None, now: datetime | None = None) -> TicketEvent:
+    """Resolve with the required resolution note and work type (and any last work).
+    A chargeable ticket records its billable items from the work log, priced by `terms`."""
     actor = require_actor(user, ticket)
     if not resolution_note.strip():
         raise ValueError("a resolution note is required")
@@ -143,6 +146,11 @@ def resolve(ticket: Ticket, user: User, *, resolution_note: str, work_type: Work
     log_work(ticket, user, work_type=work_type, minutes=minutes, notes=resolution_note,
              parts=parts, photos=photos)
     ticket.resolution_note = resolution_note
+    if ticket.is_chargeable and terms is not None:
+        ticket.billable_items = [
+            BillableItem(kind=i.kind, description=i.description, quantity=i.quantity,
+                         unit_price=i.unit_price, amount=i.amount)
+            for i in items_for(ticket.work_logs, terms)]
     return change_status(ticket, Status.RESOLVED, actor, user=user, now=now)
 
 

@@ -63,6 +63,20 @@ def read(data: bytes, columns: dict[str, tuple[str, ...]], required: Iterable[st
     return result
 
 
+def validate(parsed: Rows, problems_for) -> tuple[list[dict], list[RowError]]:
+    """Run `problems_for(line, row)` on every row: the clean rows, and every problem found.
+    Each row also learns which columns the file has (only those are written later)."""
+    clean = []
+    for line, row in parsed.rows:
+        row["columns"] = parsed.columns
+        problems = problems_for(line, row)
+        for message in problems:
+            parsed.error(line, message)
+        if not problems:
+            clean.append(row)
+    return clean, parsed.errors
+
+
 def too_long(row: dict, limits: dict[str, int]) -> list:
     """Messages for values longer than their database column allows."""
     return [_l("%(column)s is longer than %(n)d characters", column=name, n=n)

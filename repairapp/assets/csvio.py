@@ -45,19 +45,11 @@ def check(data: bytes) -> tuple[list[dict], list[csvio.RowError]]:
     Only the columns the file has are written later, so a file of tags and names does not
     wipe models or dates. A known tag is an update, but never moves to another customer.
     """
-    parsed = csvio.read(data, COLUMNS, REQUIRED)
-    sites, seen, clean = _sites(), {}, []
+    sites, seen = _sites(), {}
     known = dict(db.session.execute(
         sa.select(Asset.tag, Site.customer_id).join(Asset.site)).all())
-    for line, row in parsed.rows:
-        row["columns"] = parsed.columns
-        problems = _row_problems(row, sites, seen, line)
-        problems += _update_problems(row, known)
-        for message in problems:
-            parsed.error(line, message)
-        if not problems:
-            clean.append(row)
-    return clean, parsed.errors
+    return csvio.validate(csvio.read(data, COLUMNS, REQUIRED), lambda line, row: (
+        _row_problems(row, sites, seen, line) + _update_problems(row, known)))
 
 
 def _update_problems(row: dict, known: dict) -> list:

@@ -38,27 +38,24 @@ def export() -> bytes:
 def check(data: bytes) -> tuple[list[dict], list[csvio.RowError]]:
     """Every row validated. A known number is an update (of the same customer only); covered
     assets change only when the file has the assets column."""
-    parsed = csvio.read(data, COLUMNS, REQUIRED)
     known = dict(db.session.execute(
         sa.select(Contract.number, Contract.customer_id)).all())
     customers = {c.name: c for c in db.session.scalars(sa.select(Customer))}
     plans = {p.name: p for p in db.session.scalars(sa.select(ServicePlan))}
     assets = {tag: (asset_id, customer_id) for tag, asset_id, customer_id in db.session.execute(
         sa.select(Asset.tag, Asset.id, Site.customer_id).join(Asset.site))}
-    seen, clean = {}, []
-    for line, row in parsed.rows:
-        row["columns"] = parsed.columns
+    seen = {}
+
+    def problems_for(line: int, row: dict) -> list:
         problems = _row_problems(row, customers, plans, assets, seen, line)
         row["is_new"] = row.get("number") not in known
         if not row["is_new"] and row.get("customer_obj") and \
                 row["customer_obj"].id != known[row["number"]]:
             problems.append(_l("contract %(number)s belongs to another customer",
                                number=row["number"]))
-        for message in problems:
-            parsed.error(line, message)
-        if not problems:
-            clean.append(row)
-    return clean, parsed.errors
+        return problems
+
+    return csvio.validate(csvio.read(data, COLUMNS, REQUIRED), problems_for)
 
 
 def _dates(row: dict, problems: list) -> None:

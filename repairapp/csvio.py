@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+
+from repairapp.extensions import db
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,23 @@ def validate(parsed: Rows, problems_for) -> tuple[list[dict], list[RowError]]:
         if not problems:
             clean.append(row)
     return clean, parsed.errors
+
+
+def upsert(rows: list[dict], column, key: str, create) -> tuple[list[tuple[dict, object]], int]:
+    """Pair each row with the record whose `column` equals the row's `key` value, making
+    (and adding) a new one with `create(value)` where none exists; also how many were new."""
+    model = column.class_
+    existing = {getattr(r, column.key): r for r in db.session.scalars(
+        sa.select(model).where(column.in_([row[key] for row in rows])))}
+    pairs, created = [], 0
+    for row in rows:
+        record = existing.get(row[key])
+        if record is None:
+            record = existing[row[key]] = create(row[key])
+            db.session.add(record)
+            created += 1
+        pairs.append((row, record))
+    return pairs, created
 
 
 def too_long(row: dict, limits: dict[str, int]) -> list:

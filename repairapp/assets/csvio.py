@@ -91,16 +91,13 @@ def _row_problems(row: dict, sites: dict, seen: dict, line: int) -> list:
 def apply(rows: list[dict]) -> tuple[int, int]:
     """Write checked rows: new tags are created (with a label), known tags updated in the
     columns the file has."""
-    existing = {a.tag: a for a in db.session.scalars(
-        sa.select(Asset).where(Asset.tag.in_([r["tag"] for r in rows])))}
-    created = 0
-    for row in rows:
-        asset = existing.get(row["tag"])
-        if asset is None:
-            asset = Asset(tag=row["tag"], model="", serial_number="", warranty_months=12)
-            db.session.add(asset)
-            issue_label(asset)
-            created += 1
+    def create(tag: str) -> Asset:
+        asset = Asset(tag=tag, model="", serial_number="", warranty_months=12)
+        issue_label(asset)
+        return asset
+
+    pairs, created = csvio.upsert(rows, Asset.tag, "tag", create)
+    for row, asset in pairs:
         asset.name, asset.site = row["name"], row["site_obj"]
         columns = row["columns"]
         if "model" in columns:

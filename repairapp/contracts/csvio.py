@@ -102,15 +102,9 @@ def _row_problems(row, customers, plans, assets, seen, line) -> list:
 
 
 def apply(rows: list[dict]) -> tuple[int, int]:
-    existing = {c.number: c for c in db.session.scalars(
-        sa.select(Contract).where(Contract.number.in_([r["number"] for r in rows])))}
-    created = 0
-    for row in rows:
-        contract = existing.get(row["number"])
-        if contract is None:
-            contract = Contract(number=row["number"])
-            db.session.add(contract)
-            created += 1
+    pairs, created = csvio.upsert(rows, Contract.number, "number",
+                                  lambda number: Contract(number=number))
+    for row, contract in pairs:
         contract.customer, contract.plan = row["customer_obj"], row["plan_obj"]
         contract.start_date, contract.end_date = row["start_date_value"], row["end_date_value"]
         contract.amount = row["amount_value"]

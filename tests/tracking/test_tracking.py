@@ -3,6 +3,7 @@
 from datetime import date
 
 import factories as f
+from conftest import token_from
 from repairapp.accounts.models import Role
 from repairapp.contracts.models import Severity
 from repairapp.extensions import db
@@ -63,22 +64,20 @@ def test_information_added_by_a_colleague_appears_on_the_tracking_page(client):
 
 
 def _resolved(client):
+    """A resolved ticket, its tracking URL, and the CSRF token of its page."""
     ticket = _ticket()
     ticket.status = Status.RESOLVED
     db.session.commit()
     client.set_cookie("lang", "en")
-    return ticket
+    url = f"/t/{ticket.tracking_token}"
+    return ticket, url, token_from(client.get(url).get_data(as_text=True))
 
 
 def test_requester_confirms_and_rates_through_the_link(client):
     """A resolved ticket asks for a verdict; 5 stars and a comment close it."""
-    from conftest import token_from
-    ticket = _resolved(client)
-    url = f"/t/{ticket.tracking_token}"
-    page = client.get(url).get_data(as_text=True)
-    assert "Is it fixed?" in page
-    client.post(f"{url}/confirm", data={"rating": "5", "comment": "Fast!",
-                                        "csrf_token": token_from(page)})
+    ticket, url, token = _resolved(client)
+    assert "Is it fixed?" in client.get(url).get_data(as_text=True)
+    client.post(f"{url}/confirm", data={"rating": "5", "comment": "Fast!", "csrf_token": token})
     db.session.expire_all()
     done = db.session.get(type(ticket), ticket.id)
     assert done.status is Status.CLOSED and done.rating == 5
@@ -88,10 +87,7 @@ def test_requester_confirms_and_rates_through_the_link(client):
 
 def test_requester_says_not_fixed(client):
     """"Not fixed" without a note asks for one; with it the ticket goes back to work."""
-    from conftest import token_from
-    ticket = _resolved(client)
-    url = f"/t/{ticket.tracking_token}"
-    token = token_from(client.get(url).get_data(as_text=True))
+    ticket, url, token = _resolved(client)
     refused = client.post(f"{url}/reopen", data={"note": "", "csrf_token": token})
     assert refused.status_code == 422 and "still wrong" in refused.get_data(as_text=True)
     client.post(f"{url}/reopen", data={"note": "Still beeping", "csrf_token": token})
@@ -103,9 +99,6 @@ def test_requester_says_not_fixed(client):
 
 def test_rating_without_stars_keeps_the_comment(client):
     """Forgetting the stars is explained and the comment survives."""
-    from conftest import token_from
-    ticket = _resolved(client)
-    url = f"/t/{ticket.tracking_token}"
-    token = token_from(client.get(url).get_data(as_text=True))
+    ticket, url, token = _resolved(client)
     response = client.post(f"{url}/confirm", data={"comment": "Keep me", "csrf_token": token})
     assert response.status_code == 422 and "Keep me" in response.get_data(as_text=True)

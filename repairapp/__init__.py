@@ -84,8 +84,10 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from repairapp.demo import demo_cli
     from repairapp.labels.cli import labels_command
+    from repairapp.sla.cli import sla_cli
     from repairapp.tickets.cli import tickets_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(tickets_cli)
     app.cli.add_command(labels_command)
+    app.cli.add_command(sla_cli)

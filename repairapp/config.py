@@ -58,4 +58,13 @@ def from_environment(instance_path: str) -> dict:
         "TAX_RATE_PERCENT": Decimal(env("REPAIRAPP_TAX_RATE_PERCENT", "6")),
         # Resolved tickets the requester never confirms close themselves after this many days.
         "AUTOCLOSE_DAYS": int(env("REPAIRAPP_AUTOCLOSE_DAYS", "7")),
+        # Warn the assignee once this share of a deadline's working time is used up.
+        "NOTIFY_SOON_PERCENT": int(env("REPAIRAPP_NOTIFY_SOON_PERCENT", "75")),
+        # Outgoing mail; no host means no email (group-chat robots still work).
+        "SMTP_HOST": env("REPAIRAPP_SMTP_HOST", ""),
+        "SMTP_PORT": int(env("REPAIRAPP_SMTP_PORT", "587")),
+        "SMTP_SECURITY": env("REPAIRAPP_SMTP_SECURITY", "starttls"),  # starttls | ssl | none
+        "SMTP_USER": env("REPAIRAPP_SMTP_USER", ""),
+        "SMTP_PASSWORD": env("REPAIRAPP_SMTP_PASSWORD", ""),
+        "MAIL_FROM": env("REPAIRAPP_MAIL_FROM", "repairapp@localhost"),
     }

@@ -90,6 +90,8 @@ class Ticket(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     requester_name: Mapped[str] = mapped_column(sa.String(100))
     requester_phone: Mapped[str] = mapped_column(sa.String(40))
+    #: Optional: where to tell the requester that the repair is done.
+    requester_email: Mapped[str] = mapped_column(sa.String(254), default="")
     #: Random key from the form: a retried or double-tapped submit maps to the same ticket.
     idempotency_key: Mapped[str] = mapped_column(sa.String(64))
     #: Secret in the requester's private tracking link /t/<token>.

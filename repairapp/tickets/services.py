@@ -11,6 +11,8 @@ from repairapp.contracts.models import Severity
 from repairapp.contracts.services import coverage_for_asset
 from repairapp.db import utcnow
 from repairapp.extensions import db
+from repairapp.notifications.models import NotificationKind
+from repairapp.notifications.services import announce
 from repairapp.sla.calendar import Calendar
 from repairapp.sla.services import due_times, targets_of
 from repairapp.tickets.models import (
@@ -74,6 +76,7 @@ def file_ticket(
     requester_name: str,
     requester_phone: str,
     idempotency_key: str,
+    requester_email: str = "",
     photos: list[Photo] = (),
     now: datetime | None = None,
 ) -> Ticket:
@@ -95,6 +98,7 @@ def file_ticket(
         description=description,
         requester_name=requester_name,
         requester_phone=requester_phone,
+        requester_email=requester_email,
         idempotency_key=idempotency_key,
         tracking_token=secrets.token_urlsafe(24),
         coverage_state=coverage.state,
@@ -116,6 +120,7 @@ def file_ticket(
     ticket.events.append(event)
     attach_photos(ticket, list(photos), event)
     db.session.flush()
+    announce(ticket, NotificationKind.NEW)
     return ticket
 
 

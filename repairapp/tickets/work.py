@@ -10,6 +10,8 @@ from repairapp.accounts.models import Role, User
 from repairapp.contracts.models import Severity
 from repairapp.db import utcnow
 from repairapp.extensions import db
+from repairapp.notifications.models import NotificationKind
+from repairapp.notifications.services import announce
 from repairapp.sla.billing import Terms, items_for
 from repairapp.sla.calendar import Calendar
 from repairapp.sla.services import due_times
@@ -84,6 +86,8 @@ def _reassign(ticket: Ticket, technician: User | None, by: User, reason: str) ->
     event = record(ticket, EventKind.ASSIGNED, by, from_value=before,
                    to_value=technician.name if technician else "", note=reason)
     db.session.flush()
+    if technician is not None and technician is not by:  # nobody needs telling what they did
+        announce(ticket, NotificationKind.ASSIGNED, key=str(event.id))
     return event
 
 
@@ -151,7 +155,9 @@ def resolve(ticket: Ticket, user: User, *, resolution_note: str, work_type: Work
             BillableItem(kind=i.kind, description=i.description, quantity=i.quantity,
                          unit_price=i.unit_price, amount=i.amount)
             for i in items_for(ticket.work_logs, terms)]
-    return change_status(ticket, Status.RESOLVED, actor, user=user, now=now)
+    event = change_status(ticket, Status.RESOLVED, actor, user=user, now=now)
+    announce(ticket, NotificationKind.RESOLVED, key=str(ticket.reopen_count))
+    return event
 
 
 def _dispatcher_only(by: User, ticket: Ticket) -> None:

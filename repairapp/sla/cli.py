@@ -1,0 +1,24 @@
+"""`flask sla sweep` (cron, every minute): deadline warnings, breaches, the outbox."""
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from repairapp.db import utcnow
+from repairapp.notifications import outbox
+from repairapp.notifications.transports import Smtp
+from repairapp.sla.sweep import sweep
+
+sla_cli = AppGroup("sla", help="SLA clocks and notifications.")
+
+
+@sla_cli.command("sweep")
+def sweep_command() -> None:
+    """Warn before deadlines, record and escalate breaches, send queued notifications.
+
+    Safe on several servers at once: everything is recorded and sent exactly once."""
+    config = current_app.config
+    counts = sweep(utcnow(), config["NOTIFY_SOON_PERCENT"])
+    sent, failed = outbox.deliver_due(Smtp.from_config(config))
+    found = ", ".join(f"{kind.value} {n}" for kind, n in counts.items()) or "nothing new"
+    click.echo(f"deadlines: {found}; notifications sent {sent}, failed {failed}")

@@ -72,11 +72,14 @@ def _register_blueprints(app: Flask) -> None:
     from repairapp.labels.routes import bp as labels_bp
     from repairapp.main import errors
     from repairapp.main.routes import bp as main_bp
+    from repairapp.notifications.routes import bp as notifications_bp
+    from repairapp.sla.routes import bp as sla_bp
     from repairapp.tickets.routes import bp as tickets_bp
     from repairapp.tracking.routes import bp as tracking_bp
 
     for bp in (main_bp, accounts_bp, intake_bp, tracking_bp, tickets_bp, jobs_bp, dispatch_bp,
-               labels_bp, assets_bp, customers_bp, contracts_bp):
+               labels_bp, assets_bp, customers_bp, contracts_bp, sla_bp,
+               notifications_bp):
         app.register_blueprint(bp)
     errors.register(app)
 

@@ -4,6 +4,8 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from repairapp.contracts.models import CoverageState, Severity
+from repairapp.notifications.models import NotificationKind, Transport
+from repairapp.sla.wording import due_time, plan_promise, ticket_promise
 from repairapp.tickets.models import Category, Status, WorkType
 
 STATUS = {
@@ -47,6 +49,21 @@ BILLING = {
     "visit": _l("On-site visit"),
     "person_day": _l("On-site work, per person-day"),
 }
+TRANSPORT = {
+    Transport.WECOM: _l("WeCom group robot (企业微信)"),
+    Transport.DINGTALK: _l("DingTalk group robot (钉钉)"),
+    Transport.FEISHU: _l("Feishu group robot (飞书)"),
+    Transport.EMAIL: _l("Email"),
+}
+NOTIFICATION_KIND = {
+    NotificationKind.NEW: _l("New request"),
+    NotificationKind.ASSIGNED: _l("Assigned to a technician"),
+    NotificationKind.RESPONSE_SOON: _l("Response due soon"),
+    NotificationKind.RESOLUTION_SOON: _l("Fix due soon"),
+    NotificationKind.RESPONSE_BREACHED: _l("Response overdue"),
+    NotificationKind.RESOLUTION_BREACHED: _l("Fix overdue"),
+    NotificationKind.RESOLVED: _l("Resolved"),
+}
 
 #: Button wording for moving a ticket to a status (verbs, not the status names).
 ACTION = {
@@ -74,6 +91,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(STATUS_LABEL=STATUS, SEVERITY_LABEL=SEVERITY,
                                  CATEGORY_LABEL=CATEGORY, COVERAGE_LABEL=COVERAGE,
                                  WORK_TYPE_LABEL=WORK_TYPE, BILLING_LABEL=BILLING)
-    app.jinja_env.globals["action_label"] = action_label
+    app.jinja_env.globals.update(action_label=action_label, ticket_promise=ticket_promise,
+                                 plan_promise=plan_promise)
     app.jinja_env.filters.update(status=Status, severity=Severity, category=Category,
-                                 work_type=WorkType)
+                                 work_type=WorkType, duetime=due_time)

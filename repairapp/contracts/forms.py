@@ -34,6 +34,11 @@ class ContractForm(FlaskForm):
 _MINUTES = [Optional(), NumberRange(min=1, max=60 * 24 * 60)]
 
 
+def _id_or_none(value) -> int | None:
+    """A select's "" (no choice) as None, else the id."""
+    return int(value) if value not in (None, "") else None
+
+
 class PlanForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices=[
@@ -48,4 +53,5 @@ class PlanForm(FlaskForm):
     resolution_major_min = IntegerField(_l("Major: resolution (min)"), validators=_MINUTES)
     response_minor_min = IntegerField(_l("Minor: response (min)"), validators=_MINUTES)
     resolution_minor_min = IntegerField(_l("Minor: resolution (min)"), validators=_MINUTES)
+    calendar_id = SelectField(_l("Service calendar"), coerce=_id_or_none)
     is_archived = BooleanField(_l("Archived"))

@@ -4,8 +4,8 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
 
 from repairapp.accounts.routes import admin_required
 from repairapp.assets.models import Asset
@@ -16,6 +16,8 @@ from repairapp.customers.models import Customer, Site
 from repairapp.extensions import db
 from repairapp.labels.services import parse_tags
 from repairapp.main.imports import import_view
+from repairapp.main.saving import commit_or_explain
+from repairapp.sla.admin import calendar_choices
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
 
@@ -78,13 +80,9 @@ def edit(contract_id: int | None = None):
         form.populate_obj(target)
         target.assets = assets
         db.session.add(target)
-        try:
-            db.session.commit()
+        if commit_or_explain(form.number, _("Another contract has this number.")):
             flash(_("Contract saved."))
             return redirect(url_for(".edit", contract_id=target.id))
-        except IntegrityError:
-            db.session.rollback()
-            form.number.errors.append(_("Another contract has this number."))
     return render_template("contracts/edit.html", form=form, contract=contract), \
         422 if form.errors else 200
 
@@ -111,6 +109,8 @@ def plans():
 def plan(plan_id: int | None = None):
     existing = db.get_or_404(ServicePlan, plan_id) if plan_id else None
     form = PlanForm(obj=existing)
+    form.calendar_id.choices = [SelectChoice("", _("None: around the clock"))] + [
+        SelectChoice(str(calendar_id), name) for calendar_id, name in calendar_choices()]
     if existing and request.method == "GET":
         form.kind.data = existing.kind.name
         form.service_level.data = existing.service_level.name if existing.service_level else ""
@@ -121,12 +121,8 @@ def plan(plan_id: int | None = None):
         target.service_level = ServiceLevel[form.service_level.data] \
             if form.service_level.data else None
         db.session.add(target)
-        try:
-            db.session.commit()
+        if commit_or_explain(form.name):
             flash(_("Service plan saved. Tickets already filed keep the targets they had."))
             return redirect(url_for(".plans"))
-        except IntegrityError:
-            db.session.rollback()
-            form.name.errors.append(_("This name is already used."))
     return render_template("contracts/plan.html", form=form, plan=existing), \
         422 if form.errors else 200

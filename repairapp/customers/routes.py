@@ -3,12 +3,12 @@
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from repairapp.accounts.routes import admin_required
 from repairapp.customers.forms import CustomerForm, SiteForm
 from repairapp.customers.models import Customer, Site
 from repairapp.extensions import db
+from repairapp.main.saving import commit_or_explain
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 
@@ -19,17 +19,6 @@ def _admins_only():
     """Managing customers is for admins."""
 
 
-def _commit_or_explain(field) -> bool:
-    """Commit; a name that is already taken becomes a message on the field."""
-    try:
-        db.session.commit()
-        return True
-    except IntegrityError:
-        db.session.rollback()
-        field.errors.append(_("This name is already used."))
-        return False
-
-
 @bp.route("/", methods=["GET", "POST"])
 def index():
     form = CustomerForm()
@@ -37,7 +26,7 @@ def index():
         customer = Customer()
         form.populate_obj(customer)
         db.session.add(customer)
-        if _commit_or_explain(form.name):
+        if commit_or_explain(form.name):
             return redirect(url_for(".edit", customer_id=customer.id))
     q = request.args.get("q", "").strip()
     archived = request.args.get("archived") == "1"
@@ -55,7 +44,7 @@ def edit(customer_id: int):
     site_form = SiteForm(formdata=None)
     if form.validate_on_submit():
         form.populate_obj(customer)
-        if _commit_or_explain(form.name):
+        if commit_or_explain(form.name):
             flash(_("Customer saved."))
             return redirect(url_for(".edit", customer_id=customer.id))
     return render_template("customers/edit.html", customer=customer, form=form,

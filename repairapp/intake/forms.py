@@ -8,9 +8,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from werkzeug.datastructures import FileStorage
-from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms import EmailField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from repairapp.contracts.models import Severity
 from repairapp.tickets.photos import PhotoError, reencode
@@ -67,6 +74,8 @@ class RequestForm(PhotosMixin, FlaskForm):
         DataRequired(_l("Tell us your name.")), Length(max=100)])
     phone = StringField(_l("Your phone"), validators=[
         DataRequired(_l("Tell us a phone number.")), _check_phone])
+    email = EmailField(_l("Email for updates (optional)"), validators=[
+        Optional(), Length(max=254), Email(_l("Check the email address, e.g. name@company.com."))])
     #: Random per rendered form; the same key twice means the same request.
     key = HiddenField(default=lambda: uuid.uuid4().hex,
                       validators=[DataRequired(), Length(min=16, max=64)])

@@ -36,6 +36,7 @@ bp = Blueprint("intake", __name__)
 
 REMEMBER_COOKIE = "requester"
 REMEMBER_SECONDS = 400 * 86400
+REMEMBERED = ("name", "phone", "email")
 
 
 def _asset_or_404(code: str):
@@ -56,9 +57,10 @@ def _remembered() -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _remember(response, name: str, phone: str) -> None:
-    """Name and phone stay on this phone (a cookie) so next time the form is pre-filled."""
-    value = quote(json.dumps({"name": name, "phone": phone}, ensure_ascii=False))
+def _remember(response, form: RequestForm) -> None:
+    """Name, phone and email stay on this phone (a cookie) to pre-fill the form next time."""
+    value = quote(json.dumps({f: (getattr(form, f).data or "").strip() for f in REMEMBERED},
+                             ensure_ascii=False))
     response.set_cookie(REMEMBER_COOKIE, value, max_age=REMEMBER_SECONDS, httponly=True,
                         samesite="Lax")
 
@@ -77,6 +79,7 @@ def _file_once(asset, form: RequestForm):
             asset, category=Category(form.category.data), severity=form.severity,
             description=form.description.data or "", requester_name=form.name.data.strip(),
             requester_phone=form.phone.data.strip(), idempotency_key=form.key.data,
+            requester_email=(form.email.data or "").strip(),
             photos=form.reencoded,
         )
         db.session.commit()
@@ -121,11 +124,11 @@ def scan(code: str):
     if form.validate_on_submit():
         ticket = _file_once(asset, form)
         response = redirect(url_for("tracking.submitted", token=ticket.tracking_token))
-        _remember(response, form.name.data.strip(), form.phone.data.strip())
+        _remember(response, form)
         return response
     if not form.is_submitted():
-        form.name.data = _remembered().get("name", "")
-        form.phone.data = _remembered().get("phone", "")
+        for field in REMEMBERED:
+            getattr(form, field).data = _remembered().get(field, "")
     elif form.key.errors:
         form.key.data = form.key.default()  # a mangled key: this submit starts afresh
     return _render(asset, form, AddInfoForm(formdata=None, name=form.name.data),

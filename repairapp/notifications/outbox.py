@@ -50,7 +50,7 @@ def claim(delivery_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def _addresses(text: str) -> list[str]:
+def addresses(text: str) -> list[str]:
     return [a.strip() for a in text.replace(";", ",").split(",") if a.strip()]
 
 
@@ -65,7 +65,7 @@ def send(delivery: Delivery, smtp: Smtp | None) -> None:
         if smtp is None:
             raise SendError("email is not set up (REPAIRAPP_SMTP_HOST)")
         target = channel.target if channel else delivery.recipient
-        send_email(smtp, _addresses(target), delivery.subject, delivery.body)
+        send_email(smtp, addresses(target), delivery.subject, delivery.body)
     else:
         post_webhook(channel.transport, channel.target, channel.secret, delivery.body)
 

@@ -1,0 +1,41 @@
+"""Admin form for a notification channel."""
+
+from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from repairapp.notifications.models import Transport
+from repairapp.wording import NOTIFICATION_KIND, TRANSPORT
+
+
+class ChannelForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    transport = SelectField(_l("Kind"), choices=[SelectChoice(t.value, label) for t, label in
+                                                 TRANSPORT.items()])
+    customer_id = SelectField(_l("Tickets of"), coerce=int)
+    target = StringField(_l("Webhook URL or email addresses"),
+                         validators=[DataRequired(), Length(max=500)])
+    secret = StringField(_l("Signing secret (DingTalk, Feishu; optional)"),
+                         validators=[Optional(), Length(max=200)])
+    kinds = SelectMultipleField(
+        _l("Events"),
+        choices=[SelectChoice(k.value, label) for k, label in NOTIFICATION_KIND.items()],
+        option_widget=widgets.CheckboxInput(), widget=widgets.ListWidget(prefix_label=False),
+        validators=[DataRequired(_l("Choose at least one event."))])
+    is_active = BooleanField(_l("Active"), default=True)
+
+    def validate_target(self, field):
+        if self.transport.data == Transport.EMAIL.value:
+            for address in field.data.replace(";", ",").split(","):
+                try:
+                    validate_email(address.strip(), check_deliverability=False)
+                except EmailNotValidError:
+                    raise ValidationError(_l("Not an email address: %(address)s",
+                                             address=address.strip())) from None
+        elif urlsplit(field.data.strip()).scheme not in ("http", "https"):
+            raise ValidationError(_l("Paste the robot's webhook URL (https://…)."))

@@ -1,0 +1,113 @@
+"""Admins set up group channels, watch the outbox, and retry what failed."""
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
+
+from repairapp.accounts.routes import admin_required
+from repairapp.customers.models import Customer
+from repairapp.extensions import db
+from repairapp.notifications import outbox
+from repairapp.notifications.forms import ChannelForm
+from repairapp.notifications.models import (
+    STAFF_KINDS,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Transport,
+)
+from repairapp.notifications.transports import SendError, Smtp, post_webhook, send_email
+from repairapp.wording import TRANSPORT
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+@bp.before_request
+@admin_required
+def _admins_only():
+    """Channels carry webhook secrets: admins only."""
+
+
+@bp.context_processor
+def _labels():
+    return {"TRANSPORT_LABEL": TRANSPORT, "DeliveryStatus": DeliveryStatus}
+
+
+def _form(channel: Channel | None = None) -> ChannelForm:
+    form = ChannelForm(obj=channel, data=None if channel else {"kinds": list(STAFF_KINDS)})
+    customers = db.session.scalars(sa.select(Customer).where(Customer.is_archived.is_(False))
+                                   .order_by(Customer.name))
+    form.customer_id.choices = [SelectChoice(0, _("All customers"))] + [
+        SelectChoice(c.id, c.name) for c in customers]
+    if channel and not form.is_submitted():
+        form.transport.data, form.customer_id.data = channel.transport.value, \
+            channel.customer_id or 0
+    return form
+
+
+def _save(form: ChannelForm, channel: Channel) -> None:
+    channel.name, channel.target = form.name.data.strip(), form.target.data.strip()
+    channel.transport = Transport(form.transport.data)
+    channel.customer_id = form.customer_id.data or None
+    channel.secret, channel.kinds = form.secret.data.strip(), list(form.kinds.data)
+    channel.is_active = form.is_active.data
+
+
+@bp.route("/")
+def index():
+    channels = db.session.scalars(sa.select(Channel).order_by(Channel.customer_id.is_not(None),
+                                                              Channel.name))
+    recent = db.session.scalars(sa.select(Delivery).order_by(Delivery.id.desc()).limit(50))
+    waiting = dict(db.session.execute(sa.select(Delivery.status, sa.func.count())
+                                      .group_by(Delivery.status)).all())
+    return render_template("notifications/index.html", channels=channels, recent=recent,
+                           waiting=waiting, email_ready=_smtp() is not None)
+
+
+@bp.route("/channels/new", methods=["GET", "POST"])
+@bp.route("/channels/<int:channel_id>", methods=["GET", "POST"])
+def channel(channel_id: int | None = None):
+    existing = db.get_or_404(Channel, channel_id) if channel_id else None
+    form = _form(existing)
+    if form.validate_on_submit():
+        saved = existing or Channel()
+        _save(form, saved)
+        db.session.add(saved)
+        db.session.commit()
+        flash(_("Channel saved."))
+        return redirect(url_for(".channel", channel_id=saved.id))
+    return render_template("notifications/channel.html", form=form, channel=existing)
+
+
+@bp.post("/channels/<int:channel_id>/test")
+def test(channel_id: int):
+    """Send a test message now, so a wrong URL or secret shows up at once."""
+    channel = db.get_or_404(Channel, channel_id)
+    text = _("Test message from %(vendor)s: this channel will receive repair notifications.",
+             vendor=current_app.config["VENDOR_NAME"])
+    try:
+        if channel.transport is Transport.EMAIL:
+            if _smtp() is None:
+                raise SendError(_("Email is not set up on the server (REPAIRAPP_SMTP_HOST)."))
+            send_email(_smtp(), outbox.addresses(channel.target), text, text)
+        else:
+            post_webhook(channel.transport, channel.target, channel.secret, text)
+        flash(_("Test message sent."))
+    except SendError as error:
+        flash(_("The test message failed: %(reason)s", reason=str(error)), "error")
+    return redirect(url_for(".channel", channel_id=channel.id))
+
+
+@bp.post("/deliveries/<int:delivery_id>/retry")
+def retry(delivery_id: int):
+    delivery = db.get_or_404(Delivery, delivery_id)
+    outbox.retry_now(delivery)
+    db.session.commit()
+    if delivery.status is DeliveryStatus.PENDING:
+        flash(_("It will be sent again within a minute."))
+    return redirect(url_for(".index"))
+
+
+def _smtp() -> Smtp | None:
+    return Smtp.from_config(current_app.config)

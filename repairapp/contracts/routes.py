@@ -12,6 +12,7 @@ from repairapp.assets.models import Asset
 from repairapp.contracts import csvio
 from repairapp.contracts.forms import ContractForm, PlanForm
 from repairapp.contracts.models import Contract, PlanKind, ServiceLevel, ServicePlan
+from repairapp.contracts.services import lapses_before
 from repairapp.customers.models import Customer, Site
 from repairapp.extensions import db
 from repairapp.labels.services import parse_tags
@@ -83,8 +84,9 @@ def edit(contract_id: int | None = None):
         if commit_or_explain(form.number, _("Another contract has this number.")):
             flash(_("Contract saved."))
             return redirect(url_for(".edit", contract_id=target.id))
-    return render_template("contracts/edit.html", form=form, contract=contract), \
-        422 if form.errors else 200
+    lapses = lapses_before(contract) if contract else []
+    return render_template("contracts/edit.html", form=form, contract=contract,
+                           lapses=lapses), 422 if form.errors else 200
 
 
 @bp.route("/import", methods=["GET", "POST"])

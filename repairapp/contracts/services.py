@@ -122,3 +122,22 @@ def coverage_timeline(asset: Asset, today: date) -> list[TimelineEntry]:
     if covered_to and covered_to < today:
         timeline.append(TimelineEntry("gap", covered_to + timedelta(days=1), None))
     return timeline
+
+
+@dataclass(frozen=True)
+class Lapse:
+    """An asset's uncovered stretch that ends where a renewal contract starts."""
+
+    asset: Asset
+    start: date  # first day without coverage: fees are due from here (断保补缴)
+    end: date    # the day before the renewal starts
+
+
+def lapses_before(contract: Contract) -> list[Lapse]:
+    """For a contract renewed after a gap, each covered asset's lapse (from ... to ...)."""
+    lapses = []
+    for asset in sorted(contract.assets, key=lambda a: a.tag):
+        for entry in coverage_timeline(asset, contract.start_date):
+            if entry.kind == "gap" and entry.end == contract.start_date - timedelta(days=1):
+                lapses.append(Lapse(asset, entry.start, entry.end))
+    return lapses

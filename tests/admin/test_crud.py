@@ -82,6 +82,22 @@ def test_coverage_timeline_shows_warranty_contracts_and_gaps(client, admin):
     assert "Contract HT-9" in page and "2024-06-01 – today" in page
 
 
+def test_a_renewal_after_a_gap_shows_the_lapse_to_bill(client, admin):
+    """Renewed after a gap: the contract page names each asset's lapse and when fees start;
+    a renewal that continues without a gap shows none."""
+    plans = f.standard_plans()
+    machine = f.asset(accepted=date(2022, 1, 1), tag="EQ-LAPSE")
+    first = f.contract(machine, plans["A"], date(2023, 1, 1), date(2023, 12, 31))
+    late = f.contract(machine, plans["A"], date(2024, 4, 1), date(2025, 3, 31))
+    on_time = f.contract(machine, plans["A"], date(2025, 4, 1), date(2026, 3, 31))
+    page = client.get(f"/contracts/{late.id}").get_data(as_text=True)
+    assert ("EQ-LAPSE was not covered from 2024-01-01 to 2024-03-31; fees are due from "
+            "2024-01-01.") in page
+    for contract in (first, on_time):
+        page = client.get(f"/contracts/{contract.id}").get_data(as_text=True)
+        assert "Renewed after a lapse" not in page
+
+
 def test_plan_and_contract_forms(client, admin):
     """A plan with targets, then a contract covering the customer's asset; end before start
     and foreign assets are refused with the typed values kept."""

@@ -4,7 +4,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from repairapp.contracts.models import CoverageState, Severity
-from repairapp.notifications.models import NotificationKind, Transport
+from repairapp.notifications.models import DeliveryStatus, NotificationKind, Transport
 from repairapp.sla.wording import due_time, plan_promise, ticket_promise
 from repairapp.tickets.models import Category, Status, WorkType
 
@@ -64,6 +64,12 @@ NOTIFICATION_KIND = {
     NotificationKind.RESOLUTION_BREACHED: _l("Fix overdue"),
     NotificationKind.RESOLVED: _l("Resolved"),
 }
+DELIVERY_STATUS = {
+    DeliveryStatus.PENDING: _l("Waiting"),
+    DeliveryStatus.SENDING: _l("Sending"),
+    DeliveryStatus.SENT: _l("Sent"),
+    DeliveryStatus.FAILED: _l("Failed"),
+}
 
 #: Button wording for moving a ticket to a status (verbs, not the status names).
 ACTION = {
@@ -90,7 +96,9 @@ def action_label(current: Status, to: Status):
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(STATUS_LABEL=STATUS, SEVERITY_LABEL=SEVERITY,
                                  CATEGORY_LABEL=CATEGORY, COVERAGE_LABEL=COVERAGE,
-                                 WORK_TYPE_LABEL=WORK_TYPE, BILLING_LABEL=BILLING)
+                                 WORK_TYPE_LABEL=WORK_TYPE, BILLING_LABEL=BILLING,
+                                 NOTIFICATION_KIND_LABEL=NOTIFICATION_KIND,
+                                 DELIVERY_STATUS_LABEL=DELIVERY_STATUS)
     app.jinja_env.globals.update(action_label=action_label, ticket_promise=ticket_promise,
                                  plan_promise=plan_promise)
     app.jinja_env.filters.update(status=Status, severity=Severity, category=Category,

@@ -11,6 +11,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import selectinload
 
 from repairapp.accounts.models import Role, User
 from repairapp.extensions import db
@@ -144,3 +145,11 @@ def public_url(endpoint: str, **values) -> str:
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
                                        url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)
+
+
+def history(ticket_id: int) -> list[Notification]:
+    """What was announced about a ticket, oldest first, with its deliveries."""
+    return list(db.session.scalars(
+        sa.select(Notification).where(Notification.ticket_id == ticket_id)
+        .options(selectinload(Notification.deliveries).joinedload(Delivery.channel))
+        .order_by(Notification.id)))

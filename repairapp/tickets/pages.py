@@ -6,6 +6,7 @@ from repairapp.accounts.models import User
 from repairapp.db import utcnow
 from repairapp.dispatch.services import technician_load
 from repairapp.extensions import db
+from repairapp.notifications import services as notifications
 from repairapp.tickets.forms import AssignForm, ResolveForm, StatusForm, TriageForm, WorkLogForm
 from repairapp.tickets.models import Status, Ticket
 from repairapp.tickets.workflow import Actor, actor_for, allowed
@@ -45,6 +46,7 @@ def detail_context(ticket: Ticket, user: User, **forms) -> dict:
         "triage_form": forms.get("triage_form") or TriageForm(
             formdata=None, severity=ticket.severity.value, category=ticket.category.value),
         "earlier": earlier_tickets(ticket),
+        "notices": notifications.history(ticket.id),
         "billing_total": total_of(ticket),
         "now": utcnow(),
     }

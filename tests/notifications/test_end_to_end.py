@@ -64,3 +64,17 @@ def test_a_mistyped_email_is_explained_and_nothing_is_lost(client, machine):
     assert page.status_code == 422 and "Check the email address" in html
     assert "Jammed" in html and 'value="139 0000 0001"' in html and 'value="zhou@"' in html
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Ticket)) == 0
+
+
+def test_the_ticket_page_lists_who_was_told(app, client, auth, smtp, machine):
+    """Staff see on the ticket what was announced, to whom, and whether it went out."""
+    desk = f.user(Role.DISPATCHER, email="desk@example.com")
+    ticket = f.ticket(machine)
+    auth.login(desk.email)
+    client.set_cookie("lang", "en")
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    assert "New request:" in page and "desk@example.com (Waiting)" in page
+    runner = app.test_cli_runner()
+    runner.invoke(args=["sla", "sweep"])
+    page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    assert "desk@example.com (Sent)" in page

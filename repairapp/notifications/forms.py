@@ -5,7 +5,14 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    widgets,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -20,8 +27,10 @@ class ChannelForm(FlaskForm):
     customer_id = SelectField(_l("Tickets of"), coerce=int)
     target = StringField(_l("Webhook URL or email addresses"),
                          validators=[DataRequired(), Length(max=500)])
-    secret = StringField(_l("Signing secret (DingTalk, Feishu; optional)"),
-                         validators=[Optional(), Length(max=200)])
+    #: Write-only: never sent back to the browser; left empty, the stored one is kept.
+    secret = PasswordField(_l("Signing secret (DingTalk, Feishu; optional)"),
+                           validators=[Optional(), Length(max=200)])
+    clear_secret = BooleanField(_l("Remove the stored secret"))
     kinds = SelectMultipleField(
         _l("Events"),
         choices=[SelectChoice(k.value, label) for k, label in NOTIFICATION_KIND.items()],

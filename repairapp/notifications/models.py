@@ -104,7 +104,7 @@ class Delivery(db.Model):
     #: the retries; None for mail to a person.
     channel_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("notification_channels.id", ondelete="SET NULL"))
-    #: Email address(es), or the webhook URL as it was when queued.
+    #: Email address of a person, or the channel's name (its target stays on the channel).
     recipient: Mapped[str] = mapped_column(sa.String(500))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)

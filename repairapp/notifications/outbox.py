@@ -2,8 +2,10 @@
 
 Any number of sweeps on any number of servers may run this at once. A delivery is claimed
 by one conditional UPDATE that only one of them can win, and the claim is committed before
-sending; a sweep that dies mid-send leaves a claim that expires after LEASE, and the
-message is tried again.
+sending. A sweep stops claiming before its claims could expire, and stores an outcome
+only while its claim holds. A sweep that dies mid-send leaves a claim that expires after
+LEASE, and the message is tried again: in that one case (the server took the message,
+then the sweep died before recording it) a message can arrive twice.
 """
 
 import logging
@@ -38,16 +40,19 @@ def due_ids(now: datetime, limit: int = 500) -> list[int]:
         .order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)))
 
 
-def claim(delivery_id: int, now: datetime) -> bool:
-    """Take the delivery for this sweep alone; False if another sweep has it or sent it."""
-    result = db.session.execute(
-        sa.update(Delivery.__table__)
-        .where(Delivery.id == delivery_id, Delivery.status.in_(WAITING),
-               Delivery.next_attempt_at <= now)
-        .values(status=DeliveryStatus.SENDING, attempts=Delivery.attempts + 1,
-                next_attempt_at=now + LEASE))
+def claim(delivery_id: int, now: datetime) -> int | None:
+    """Take the delivery for this sweep alone: the attempt number it now holds, or None if
+    another sweep has it or it was sent. The claim lasts LEASE from `now`."""
+    table = Delivery.__table__
+    attempt = db.session.scalar(
+        sa.update(table)
+        .where(table.c.id == delivery_id, table.c.status.in_(WAITING),
+               table.c.next_attempt_at <= now)
+        .values(status=DeliveryStatus.SENDING, attempts=table.c.attempts + 1,
+                next_attempt_at=now + LEASE)
+        .returning(table.c.attempts))
     db.session.commit()
-    return result.rowcount == 1
+    return attempt
 
 
 def addresses(text: str) -> list[str]:
@@ -70,24 +75,26 @@ def send(delivery: Delivery, smtp: Smtp | None) -> None:
         post_webhook(channel.transport, channel.target, channel.secret, delivery.body)
 
 
-def _record(delivery: Delivery, error: SendError | None, now: datetime) -> None:
+def outcome(delivery: Delivery, attempt: int, error: SendError | None,
+            now: datetime) -> dict:
+    """The columns to store after an attempt: sent, retry later, or give up."""
     if error is None:
-        delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, now, ""
-        return
-    delivery.last_error = str(error)[:1000]
-    if isinstance(error, GiveUp) or delivery.attempts >= MAX_ATTEMPTS:
-        delivery.status = DeliveryStatus.FAILED
+        return {"status": DeliveryStatus.SENT, "sent_at": now, "last_error": ""}
+    reason = str(error)[:1000]
+    if isinstance(error, GiveUp) or attempt >= MAX_ATTEMPTS:
         log.error("notification delivery %s gave up after %s attempt(s): %s",
-                  delivery.id, delivery.attempts, error)
-    else:
-        delivery.status = DeliveryStatus.PENDING
-        delivery.next_attempt_at = now + backoff(delivery.attempts)
-        log.warning("notification delivery %s failed (attempt %s), retrying at %s: %s",
-                    delivery.id, delivery.attempts, delivery.next_attempt_at, error)
+                  delivery.id, attempt, error)
+        return {"status": DeliveryStatus.FAILED, "last_error": reason}
+    retry_at = now + backoff(attempt)
+    log.warning("notification delivery %s failed (attempt %s), retrying at %s: %s",
+                delivery.id, attempt, retry_at, error)
+    return {"status": DeliveryStatus.PENDING, "next_attempt_at": retry_at,
+            "last_error": reason}
 
 
-def deliver(delivery_id: int, smtp: Smtp | None, now: datetime) -> bool:
-    """Send one claimed delivery and commit its outcome; True if it went out."""
+def deliver(delivery_id: int, attempt: int, smtp: Smtp | None, now: datetime) -> bool:
+    """Send one claimed delivery and store its outcome, if the claim is still ours (a
+    sweep slower than LEASE has lost it to another); True if it went out."""
     delivery = db.session.get(Delivery, delivery_id)
     error: SendError | None = None
     try:
@@ -97,29 +104,46 @@ def deliver(delivery_id: int, smtp: Smtp | None, now: datetime) -> bool:
     except Exception as bug:  # a fault of ours must not stop the other messages
         log.exception("notification delivery %s crashed", delivery_id)
         error = SendError(f"internal error: {bug!r}")
-    _record(delivery, error, now)
+    table = Delivery.__table__
+    stored = db.session.execute(
+        sa.update(table).where(table.c.id == delivery_id,
+                               table.c.status == DeliveryStatus.SENDING,
+                               table.c.attempts == attempt)
+        .values(outcome(delivery, attempt, error, now)))
     db.session.commit()
+    if stored.rowcount != 1:
+        log.warning("notification delivery %s: claim expired before the outcome was stored",
+                    delivery_id)
     return error is None
 
 
-def deliver_due(smtp: Smtp | None, now: datetime | None = None) -> tuple[int, int]:
-    """Send every delivery whose time has come; (sent, not sent) by this sweep."""
-    now = now or utcnow()
+def deliver_due(smtp: Smtp | None, now: datetime | None = None,
+                budget: timedelta = LEASE / 2) -> tuple[int, int]:
+    """Send deliveries whose time has come, for at most `budget`, so that no claim outlives
+    its lease; what is left waits for the next sweep. (sent, not sent) by this sweep.
+    `now` fixes the clock (tests); otherwise each claim takes the time it is made."""
+    started = utcnow()
     sent = failed = 0
-    for delivery_id in due_ids(now):
-        if not claim(delivery_id, now):
+    for delivery_id in due_ids(now or started):
+        if utcnow() - started > budget:
+            break
+        moment = now or utcnow()
+        attempt = claim(delivery_id, moment)
+        if attempt is None:
             continue
-        if deliver(delivery_id, smtp, now):
+        if deliver(delivery_id, attempt, smtp, moment):
             sent += 1
         else:
             failed += 1
     return sent, failed
 
 
-def retry_now(delivery: Delivery) -> None:
-    """An admin asks for another try of a failed or waiting delivery, with fresh attempts."""
-    if delivery.status is DeliveryStatus.SENT:
-        return
-    delivery.status, delivery.attempts = DeliveryStatus.PENDING, 0
-    delivery.next_attempt_at = utcnow()
-    db.session.flush()
+def retry_now(delivery_id: int) -> bool:
+    """An admin asks for another try of a failed or waiting delivery, with fresh attempts;
+    False if it is being sent right now or was sent."""
+    table = Delivery.__table__
+    result = db.session.execute(
+        sa.update(table).where(table.c.id == delivery_id, table.c.status.in_(
+            (DeliveryStatus.PENDING, DeliveryStatus.FAILED)))
+        .values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=utcnow()))
+    return result.rowcount == 1

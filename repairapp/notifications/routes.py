@@ -36,8 +36,9 @@ def _labels():
 
 def _form(channel: Channel | None = None) -> ChannelForm:
     form = ChannelForm(obj=channel, data=None if channel else {"kinds": list(STAFF_KINDS)})
-    customers = db.session.scalars(sa.select(Customer).where(Customer.is_archived.is_(False))
-                                   .order_by(Customer.name))
+    current = channel.customer_id if channel else None
+    customers = db.session.scalars(sa.select(Customer).where(
+        sa.or_(Customer.is_archived.is_(False), Customer.id == current)).order_by(Customer.name))
     form.customer_id.choices = [SelectChoice(0, _("All customers"))] + [
         SelectChoice(c.id, c.name) for c in customers]
     if channel and not form.is_submitted():
@@ -50,7 +51,9 @@ def _save(form: ChannelForm, channel: Channel) -> None:
     channel.name, channel.target = form.name.data.strip(), form.target.data.strip()
     channel.transport = Transport(form.transport.data)
     channel.customer_id = form.customer_id.data or None
-    channel.secret, channel.kinds = form.secret.data.strip(), list(form.kinds.data)
+    if form.secret.data.strip() or form.clear_secret.data:  # empty: keep the stored secret
+        channel.secret = form.secret.data.strip()
+    channel.kinds = list(form.kinds.data)
     channel.is_active = form.is_active.data
 
 
@@ -101,11 +104,10 @@ def test(channel_id: int):
 
 @bp.post("/deliveries/<int:delivery_id>/retry")
 def retry(delivery_id: int):
-    delivery = db.get_or_404(Delivery, delivery_id)
-    outbox.retry_now(delivery)
-    db.session.commit()
-    if delivery.status is DeliveryStatus.PENDING:
+    db.get_or_404(Delivery, delivery_id)
+    if outbox.retry_now(delivery_id):
         flash(_("It will be sent again within a minute."))
+    db.session.commit()
     return redirect(url_for(".index"))
 
 

@@ -113,7 +113,8 @@ def channels_for(ticket: Ticket, kind: NotificationKind) -> list[Channel]:
 
 def _to_channels(ticket: Ticket, kind: NotificationKind) -> list[Delivery]:
     smtp = Smtp.from_config(current_app.config)
-    return [_delivery(ticket, kind, c.transport, c.target, channel=c)
+    # The recipient column names the channel: a webhook URL is a credential, kept in one place.
+    return [_delivery(ticket, kind, c.transport, c.name, channel=c)
             for c in channels_for(ticket, kind)
             if c.transport is not Transport.EMAIL or smtp is not None]
 

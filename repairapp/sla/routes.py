@@ -40,11 +40,14 @@ def _day_names() -> list:
 
 
 def _preview_start() -> date:
-    """?from=YYYY-MM-DD, else today."""
+    """?from=YYYY-MM-DD (years 1900-2999, so the 14 days stay on the calendar), else today."""
     try:
-        return date.fromisoformat(request.args.get("from", ""))
+        start = date.fromisoformat(request.args.get("from", ""))
+        if 1900 <= start.year <= 2999:
+            return start
     except ValueError:
-        return datetime.now(ZoneInfo(PREVIEW_TZ)).date()
+        pass
+    return datetime.now(ZoneInfo(PREVIEW_TZ)).date()
 
 
 def _page(form: CalendarForm, calendar: ServiceCalendar | None, day_form: DayForm | None = None):

@@ -5,6 +5,7 @@ own short transaction; the breach flag is set by a conditional UPDATE and each w
 unique notification row, so concurrent sweeps record and announce everything exactly once.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,10 +13,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
 from repairapp.extensions import db
-from repairapp.notifications.models import NotificationKind as K
+from repairapp.notifications.models import Notification, NotificationKind
 from repairapp.notifications.services import announce
 from repairapp.sla.calendar import Calendar, working_minutes_between
 from repairapp.tickets.models import OPEN_STATUSES, Ticket
+
+K = NotificationKind
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -23,8 +27,8 @@ class Clock:
     name: str  # "response" | "resolution"
     due: datetime
     target: int | None  # minutes of working time promised
-    soon: K
-    breached: K
+    soon: NotificationKind
+    breached: NotificationKind
 
 
 def clocks(ticket: Ticket) -> list[Clock]:
@@ -49,29 +53,50 @@ def is_due_soon(ticket: Ticket, clock: Clock, now: datetime, soon_percent: int) 
     return left * 100 <= clock.target * (100 - soon_percent)
 
 
-def record_breach(ticket: Ticket, clock: Clock) -> None:
-    """Set the breach flag for good, without touching the row version staff edits rely on."""
-    column = Ticket.__table__.c[f"{clock.name}_breached"]
-    db.session.execute(sa.update(Ticket.__table__)
-                       .where(Ticket.__table__.c.id == ticket.id, column.is_(False))
-                       .values({column: True}))
+def record_breach(ticket: Ticket, clock: Clock, now: datetime) -> bool:
+    """Set the breach flag for good, if the deadline is still missed as the database sees it
+    now (a re-grade or pause committed meanwhile may have moved it); True if so. The flag is
+    set without touching the row version that staff edits rely on."""
+    table = Ticket.__table__
+    done = table.c.responded_at if clock.name == "response" else table.c.resolved_at
+    result = db.session.execute(
+        sa.update(table)
+        .where(table.c.id == ticket.id, table.c[f"{clock.name}_due_at"] <= now,
+               done.is_(None), table.c.paused_at.is_(None),
+               table.c.status.in_(OPEN_STATUSES))
+        .values({f"{clock.name}_breached": True}))
+    if result.rowcount != 1:
+        return False
     set_committed_value(ticket, f"{clock.name}_breached", True)
+    return True
 
 
-def check(ticket: Ticket, now: datetime, soon_percent: int) -> list[K]:
+def deadline_key(due: datetime) -> str:
+    """One warning and one escalation per deadline: a moved deadline may be announced anew."""
+    return due.strftime("%Y%m%dT%H%M")
+
+
+def announced(ticket_id: int) -> set[tuple[NotificationKind, str]]:
+    return set(db.session.execute(sa.select(Notification.kind, Notification.key)
+                                  .where(Notification.ticket_id == ticket_id)).all())
+
+
+def check(ticket: Ticket, now: datetime, soon_percent: int) -> list[NotificationKind]:
     """Warn or escalate for one ticket; the kinds it announced."""
-    announced = []
+    done, made = announced(ticket.id), []
     for clock in clocks(ticket):
+        key = deadline_key(clock.due)
         if now >= clock.due:
-            record_breach(ticket, clock)
+            if (clock.breached, key) in done or not record_breach(ticket, clock, now):
+                continue
             kind = clock.breached
-        elif is_due_soon(ticket, clock, now, soon_percent):
+        elif (clock.soon, key) not in done and is_due_soon(ticket, clock, now, soon_percent):
             kind = clock.soon
         else:
             continue
-        if announce(ticket, kind) is not None:
-            announced.append(kind)
-    return announced
+        if announce(ticket, kind, key) is not None:
+            made.append(kind)
+    return made
 
 
 def running_ticket_ids() -> list[int]:
@@ -82,14 +107,19 @@ def running_ticket_ids() -> list[int]:
     ).order_by(Ticket.id)))
 
 
-def sweep(now: datetime, soon_percent: int) -> dict[K, int]:
-    """Check every running ticket, one transaction each; counts of what was announced."""
-    counts: dict[K, int] = {}
+def sweep(now: datetime, soon_percent: int) -> dict[NotificationKind, int]:
+    """Check every running ticket, one transaction each; counts of what was announced.
+    A ticket that fails is logged and skipped; the others still get their turn."""
+    counts: dict[NotificationKind, int] = {}
     for ticket_id in running_ticket_ids():
-        ticket = db.session.get(Ticket, ticket_id)
-        if ticket is None or not ticket.is_open or ticket.paused_at is not None:
-            continue
-        for kind in check(ticket, now, soon_percent):
-            counts[kind] = counts.get(kind, 0) + 1
-        db.session.commit()
+        try:
+            ticket = db.session.get(Ticket, ticket_id)
+            if ticket is None or not ticket.is_open or ticket.paused_at is not None:
+                continue
+            for kind in check(ticket, now, soon_percent):
+                counts[kind] = counts.get(kind, 0) + 1
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("deadline check of ticket %s failed", ticket_id)
     return counts

@@ -85,3 +85,31 @@ def test_outbox_shows_failures_and_retries_them(app, client, admin, robot):
     assert outbox.deliver_due(Smtp.from_config(app.config)) == (1, 0)
     db.session.expire_all()
     assert db.session.get(Delivery, delivery.id).status is DeliveryStatus.SENT
+
+
+def test_the_signing_secret_is_never_shown_and_kept_unless_changed(client, admin):
+    """The secret is write-only: not in the page; saving without it keeps it; it can go."""
+    admin.post("/notifications/channels/new", _form(transport="dingtalk", secret="SEC-xyz"))
+    channel = db.session.scalar(sa.select(Channel))
+    url = f"/notifications/channels/{channel.id}"
+    assert "SEC-xyz" not in client.get(url).get_data(as_text=True)
+    admin.post(url, _form(transport="dingtalk", name="Renamed"))
+    db.session.expire_all()
+    assert channel.name == "Renamed" and channel.secret == "SEC-xyz"
+    admin.post(url, _form(transport="dingtalk", clear_secret="y"))
+    db.session.expire_all()
+    assert channel.secret == ""
+
+
+def test_a_channel_of_an_archived_customer_keeps_its_customer(client, admin):
+    """Saving a channel whose customer was archived must not make it global."""
+    customer = f.site().customer
+    admin.post("/notifications/channels/new", _form(customer_id=str(customer.id)))
+    customer.is_archived = True
+    db.session.commit()
+    channel = db.session.scalar(sa.select(Channel))
+    url = f"/notifications/channels/{channel.id}"
+    assert f'<option selected value="{customer.id}">' in client.get(url).get_data(as_text=True)
+    admin.post(url, _form(customer_id=str(customer.id), name="Renamed"))
+    db.session.expire_all()
+    assert channel.name == "Renamed" and channel.customer_id == customer.id

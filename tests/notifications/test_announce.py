@@ -132,9 +132,10 @@ def test_a_channel_hears_only_the_kinds_it_chose(app, robot):
     _channel(Transport.WECOM, robot.hook("escalation"),
              kinds=[NotificationKind.RESPONSE_BREACHED.value])
     _channel(Transport.WECOM, robot.hook("off"), is_active=False)
+    _channel(Transport.WECOM, robot.hook("desk"))
     f.ticket()
     _send(app)
-    assert robot.received == []
+    assert [path for path, _, _ in robot.received] == ["/desk"]
 
 
 def test_a_failing_robot_is_retried_with_back_off_and_loses_nothing(app, robot):
@@ -192,3 +193,40 @@ def test_without_a_mail_server_no_email_is_queued(app):
     f.ticket()
     assert db.session.scalar(db.select(db.func.count()).select_from(Delivery)) == 0
     assert db.session.scalar(db.select(db.func.count()).select_from(Notification)) == 1
+
+
+def test_a_sweep_whose_claim_expired_does_not_overwrite_the_new_owner(app, robot):
+    """A sweep slower than the lease loses its claim; its late outcome is not stored."""
+    _channel(Transport.WECOM, robot.hook("desk"))
+    f.ticket()
+    delivery = db.session.scalar(db.select(Delivery))
+    now = utcnow()
+    slow = outbox.claim(delivery.id, now)
+    fast = outbox.claim(delivery.id, now + outbox.LEASE + timedelta(seconds=1))
+    assert (slow, fast) == (1, 2)
+    robot.answers = [(500, {})]
+    outbox.deliver(delivery.id, slow, None, now)  # fails, but the claim is no longer its
+    db.session.expire_all()
+    assert db.session.get(Delivery, delivery.id).status is DeliveryStatus.SENDING
+    assert outbox.deliver(delivery.id, fast, None, now)
+    db.session.expire_all()
+    assert db.session.get(Delivery, delivery.id).status is DeliveryStatus.SENT
+
+
+def test_retry_now_leaves_a_message_being_sent_alone(app, robot):
+    """"Retry now" on a message a sweep is sending changes nothing (no second copy)."""
+    _channel(Transport.WECOM, robot.hook("desk"))
+    f.ticket()
+    delivery = db.session.scalar(db.select(Delivery))
+    outbox.claim(delivery.id, utcnow())
+    assert outbox.retry_now(delivery.id) is False
+    db.session.expire_all()
+    assert db.session.get(Delivery, delivery.id).attempts == 1
+
+
+def test_a_sweep_stops_claiming_when_its_time_is_up(app, robot):
+    """Past its time budget a sweep leaves the rest for the next one."""
+    _channel(Transport.WECOM, robot.hook("desk"))
+    f.ticket()
+    assert outbox.deliver_due(None, budget=timedelta(0)) == (0, 0)
+    assert outbox.deliver_due(None) == (1, 0)

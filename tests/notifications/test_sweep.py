@@ -13,7 +13,7 @@ from sla.test_clock import SH, office_ticket
 
 import factories as f
 from repairapp.accounts.models import Role
-from repairapp.contracts.models import ServicePlan
+from repairapp.contracts.models import ServicePlan, Severity
 from repairapp.db import utcnow
 from repairapp.extensions import db
 from repairapp.notifications.models import (
@@ -24,7 +24,8 @@ from repairapp.notifications.models import (
     NotificationKind,
     Transport,
 )
-from repairapp.sla.sweep import sweep
+from repairapp.sla.sweep import clocks, record_breach, sweep
+from repairapp.tickets import work
 from repairapp.tickets.models import Status, Ticket
 
 K = NotificationKind
@@ -160,3 +161,35 @@ def test_two_concurrent_sweeps_announce_and_send_everything_exactly_once(app, ro
     assert len(mails) == len(set(mails)) == 15 + 15
     assert set(db.session.scalars(sa.select(Delivery.status))) == {DeliveryStatus.SENT}
 
+
+
+def test_a_deadline_moved_meanwhile_is_not_flagged_as_missed(app):
+    """The sweep read an old due time; a re-grade committed since moved it: no breach."""
+    ticket = _warranty_ticket(130)
+    [response, _fix] = clocks(ticket)
+    db.session.execute(sa.update(Ticket.__table__).where(Ticket.__table__.c.id == ticket.id)
+                       .values(response_due_at=utcnow() + timedelta(hours=1)))
+    db.session.commit()
+    assert record_breach(ticket, response, utcnow()) is False
+    db.session.expire_all()
+    assert not db.session.get(Ticket, ticket.id).response_breached
+
+
+def test_a_new_deadline_gets_its_own_warning(app):
+    """Re-graded to a later deadline after the warning: warned again when that one nears."""
+    dispatcher = f.user(Role.DISPATCHER)
+    ticket = _warranty_ticket(100)
+    assert sweep(utcnow(), 75) == {K.RESPONSE_SOON: 1}
+    work.set_severity(ticket, Severity.MAJOR, dispatcher)  # response 240 min from filing
+    db.session.commit()
+    assert sweep(utcnow(), 75) == {}
+    assert sweep(utcnow() + timedelta(minutes=100), 75) == {K.RESPONSE_SOON: 1}
+
+
+def test_one_broken_ticket_does_not_stop_the_sweep(app, caplog):
+    """A ticket whose check fails is logged and skipped; the next one is still warned."""
+    broken, fine = _warranty_ticket(100), _warranty_ticket(100)
+    broken.sla_calendar = {"hours": 5}
+    db.session.commit()
+    assert sweep(utcnow(), 75) == {K.RESPONSE_SOON: 1}
+    assert _kinds(fine) == [K.RESPONSE_SOON] and f"ticket {broken.id} failed" in caplog.text

@@ -127,6 +127,14 @@ def test_preview_shows_china_holidays_and_make_up_days(client, admin):
     assert "Not working" in page  # Sunday 11 October
 
 
+@pytest.mark.parametrize("start", ["9999-12-30", "0001-01-01", "tomorrow"])
+def test_a_preview_date_off_the_calendar_shows_today(client, admin, start):
+    """A hand-edited ?from= far outside the calendar falls back to today, not a 500."""
+    calendar = create(admin)
+    response = client.get(f"/sla/{calendar.id}?from={start}")
+    assert response.status_code == 200 and "Next 14 days" in response.get_data(as_text=True)
+
+
 def test_closed_and_extra_days_change_the_calendar(client, admin):
     """A closed Tuesday and an extra working Saturday show in the preview and the arithmetic."""
     calendar = create(admin)

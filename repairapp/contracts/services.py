@@ -102,11 +102,22 @@ class TimelineEntry:
     contract: Contract | None = None
 
 
-def coverage_timeline(asset: Asset, today: date) -> list[TimelineEntry]:
+def contracts_by_asset(asset_ids: list[int]) -> dict[int, list[Contract]]:
+    """Every contract of each asset, in one query."""
+    rows = db.session.execute(
+        sa.select(contract_assets.c.asset_id, Contract).join(contract_assets)
+        .where(contract_assets.c.asset_id.in_(asset_ids)).order_by(Contract.start_date))
+    found: dict[int, list[Contract]] = {asset_id: [] for asset_id in asset_ids}
+    for asset_id, contract in rows:
+        found[asset_id].append(contract)
+    return found
+
+
+def coverage_timeline(asset: Asset, today: date,
+                      contracts: list[Contract] | None = None) -> list[TimelineEntry]:
     """Warranty and contracts in date order, with the lapses between them (and up to today)."""
-    contracts = db.session.scalars(
-        sa.select(Contract).join(contract_assets).where(contract_assets.c.asset_id == asset.id)
-        .order_by(Contract.start_date)).all()
+    if contracts is None:
+        contracts = contracts_by_asset([asset.id])[asset.id]
     periods = [TimelineEntry("contract", c.start_date, c.end_date, c) for c in contracts]
     warranty = warranty_period(asset.acceptance_date, asset.warranty_months)
     if warranty:
@@ -136,8 +147,9 @@ class Lapse:
 def lapses_before(contract: Contract) -> list[Lapse]:
     """For a contract renewed after a gap, each covered asset's lapse (from ... to ...)."""
     lapses = []
+    history = contracts_by_asset([a.id for a in contract.assets])
     for asset in sorted(contract.assets, key=lambda a: a.tag):
-        for entry in coverage_timeline(asset, contract.start_date):
+        for entry in coverage_timeline(asset, contract.start_date, history[asset.id]):
             if entry.kind == "gap" and entry.end == contract.start_date - timedelta(days=1):
                 lapses.append(Lapse(asset, entry.start, entry.end))
     return lapses

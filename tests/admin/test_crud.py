@@ -118,3 +118,31 @@ def test_plan_and_contract_forms(client, admin):
     admin.post("/contracts/new", fields)
     contract = db.session.scalar(sa.select(Contract))
     assert [a.tag for a in contract.assets] == ["EQ-5"] and str(contract.amount) == "9800.00"
+
+
+def _queries(client, url: str) -> int:
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+def test_contract_page_queries_do_not_grow_with_its_assets(client, admin):
+    """Looking for lapses costs the same for a fleet contract as for a small one."""
+    plans = f.standard_plans()
+    site = f.site()
+    counts = []
+    for n in (2, 12):
+        machines = [f.asset(site=site, accepted=date(2022, 1, 1)) for _ in range(n)]
+        contract = f.contract(machines[0], plans["A"], date(2024, 1, 1), date(2024, 12, 31))
+        contract.assets = machines
+        db.session.commit()
+        counts.append(_queries(client, f"/contracts/{contract.id}"))
+    assert counts[0] == counts[1]

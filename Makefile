@@ -30,6 +30,7 @@ translations: $(VENV)/.run-deps
 run: $(VENV)/.run-deps translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load --base-url http://$(HOST):$(PORT)
+	@echo "\nNotifications go out when \`$(FLASK) sla sweep\` runs (cron: every minute)."
 	@echo "\nServing on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
 	REPAIRAPP_PUBLIC_URL=$${REPAIRAPP_PUBLIC_URL:-http://$(HOST):$(PORT)} \
 		$(FLASK) run --host $(HOST) --port $(PORT)

@@ -16,6 +16,7 @@ from repairapp.contracts.models import Contract, PlanKind, ServiceLevel, Service
 from repairapp.customers.models import Customer, Site
 from repairapp.db import utcnow
 from repairapp.extensions import db
+from repairapp.sla.models import ServiceCalendar
 from repairapp.tickets.models import Category
 from repairapp.tickets.services import file_ticket
 
@@ -39,6 +40,27 @@ PLANS = [
     ("Level C", PlanKind.EXTENDED, ServiceLevel.C, (1440, 2880, 1440, 4320, 1440, 5760)),
     ("Per incident 按次", PlanKind.PER_INCIDENT, None, (1440, 4320, 2880, 7200, 4320, 10080)),
 ]
+
+
+def _calendars() -> dict[str, ServiceCalendar]:
+    """Office hours with a lunch break, 5×8 and a 16-hour day; China's holidays off."""
+    def week(days, *spans):
+        return {str(d): [list(s) for s in spans] for d in days}
+
+    return {
+        "office": ServiceCalendar(name="办公时间 Office hours (Mon–Fri)",
+                                  hours=week(range(5), (510, 720), (780, 1050))),
+        "5x8": ServiceCalendar(name="5×8 (Mon–Fri 09:00–17:00)",
+                               hours=week(range(5), (540, 1020))),
+        "16h": ServiceCalendar(name="16 h (Mon–Sat 08:00–24:00)",
+                               hours=week(range(6), (480, 1440))),
+    }
+
+
+#: Which plans count working time only (no tier: warranty and per incident); the others
+#: (24 h site, A, C) run 7×24.
+PLAN_CALENDAR = {None: "office", ServiceLevel.H8: "office", ServiceLevel.H16: "16h",
+                 ServiceLevel.B: "5x8"}
 
 
 def _plan(name, kind, level, t) -> ServicePlan:
@@ -111,6 +133,10 @@ def load_demo() -> list[Asset]:
     """Fill an empty database with the demo; returns the assets."""
     today = utcnow().astimezone(ZoneInfo("Asia/Shanghai")).date()
     plans = [_plan(*p) for p in PLANS]
+    calendars = _calendars()
+    for plan in plans:
+        if plan.service_level in PLAN_CALENDAR:
+            plan.calendar = calendars[PLAN_CALENDAR[plan.service_level]]
     db.session.add_all(plans)
     for role, email, name in STAFF:
         user = User(email=email, name=name, role=role)

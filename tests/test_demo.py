@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from repairapp.accounts.models import Role, User
 from repairapp.assets.models import Asset
-from repairapp.contracts.models import CoverageState, ServicePlan
+from repairapp.contracts.models import CoverageState, ServiceLevel, ServicePlan
 from repairapp.contracts.services import coverage_for_asset
 from repairapp.customers.models import Customer, Site
 from repairapp.db import utcnow
@@ -43,3 +43,15 @@ def test_demo_load_twice_does_not_duplicate(runner):
     result = runner.invoke(args=["demo", "load"])
     assert "already has data" in result.output and "admin@example.com" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Asset)) == 12
+
+
+def test_demo_plans_count_their_tiers_working_hours(runner, client):
+    """8 h and B plans run in office hours, A around the clock; the scan page says which."""
+    runner.invoke(args=["demo", "load"])
+    plans = {p.service_level: p for p in db.session.scalars(sa.select(ServicePlan))}
+    assert plans[ServiceLevel.H8].calendar.spec().hours[0] == ((510, 720), (780, 1050))
+    assert plans[ServiceLevel.A].calendar is None
+    client.set_cookie("lang", "en")
+    eight_hours = db.session.scalar(sa.select(Asset).where(Asset.tag == "EQ-00103"))
+    page = client.get(f"/r/{eight_hours.active_label.code}").get_data(as_text=True)
+    assert "8 h site: working hours only (Mon–Fri 08:30–12:00, 13:00–17:30" in page

@@ -1,6 +1,7 @@
 """repairapp: QR-code repair requests for serviced equipment."""
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from repairapp import config
 from repairapp.extensions import babel, compress, csrf, db, login_manager, migrate
@@ -18,6 +19,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     _ensure_instance_folder(app)
+    if app.config["PROXY_HOPS"]:  # the client's address, for rate limits, from the proxy
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"],
+                                x_proto=app.config["PROXY_HOPS"])
     _register_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

@@ -58,6 +58,13 @@ def from_environment(instance_path: str) -> dict:
         "TAX_RATE_PERCENT": Decimal(env("REPAIRAPP_TAX_RATE_PERCENT", "6")),
         # Resolved tickets the requester never confirms close themselves after this many days.
         "AUTOCLOSE_DAYS": int(env("REPAIRAPP_AUTOCLOSE_DAYS", "7")),
+        # Rate limits ("N/period"; empty: off), counted in the database for every worker:
+        # requests filed or added to from one address, log-ins per address and per account.
+        "RATE_LIMIT_FILING": env("REPAIRAPP_RATE_LIMIT_FILING", "20/10 minutes"),
+        "RATE_LIMIT_LOGIN": env("REPAIRAPP_RATE_LIMIT_LOGIN", "10/minute"),
+        "RATE_LIMIT_LOGIN_ACCOUNT": env("REPAIRAPP_RATE_LIMIT_LOGIN_ACCOUNT", "20/hour"),
+        # Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none).
+        "PROXY_HOPS": int(env("REPAIRAPP_PROXY_HOPS", "0")),
         # Warn the assignee once this share of a deadline's working time is used up.
         "NOTIFY_SOON_PERCENT": int(env("REPAIRAPP_NOTIFY_SOON_PERCENT", "75")),
         # Outgoing mail; no host means no email (group-chat robots still work).

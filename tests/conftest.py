@@ -65,6 +65,8 @@ def app(tmp_path_factory):
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": None,
+        # Tests log in and file far faster than people; the rate-limit tests switch them on.
+        "RATE_LIMIT_FILING": "", "RATE_LIMIT_LOGIN": "", "RATE_LIMIT_LOGIN_ACCOUNT": "",
     })
     app.test_client_class = IsolatedClient
     with app.app_context():

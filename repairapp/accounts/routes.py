@@ -12,6 +12,7 @@ from repairapp.accounts.auth import authenticate
 from repairapp.accounts.forms import LoginForm, PasswordForm, UserForm
 from repairapp.accounts.models import Role, User
 from repairapp.extensions import db
+from repairapp.main.ratelimit import allow
 from repairapp.tickets.work import release_jobs
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
@@ -38,6 +39,12 @@ def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
+    if form.is_submitted() and not (
+            allow("RATE_LIMIT_LOGIN")
+            and allow("RATE_LIMIT_LOGIN_ACCOUNT", (form.email.data or "").strip().lower())):
+        form.password.errors = [_("Too many log-in attempts. Wait a few minutes and try "
+                                  "again.")]
+        return render_template("accounts/login.html", form=form), 429
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:

@@ -26,6 +26,7 @@ from repairapp.db import utcnow
 from repairapp.extensions import csrf, db
 from repairapp.i18n import duration
 from repairapp.intake.forms import IMPACT_SEVERITY, AddInfoForm, RequestForm
+from repairapp.main.ratelimit import allow
 from repairapp.tickets import services as tickets
 from repairapp.tickets import work
 from repairapp.tickets.models import Category, Ticket
@@ -121,6 +122,8 @@ def scan(code: str):
     if current_user.is_authenticated:
         return _staff_view(asset)
     form = RequestForm()
+    if form.is_submitted() and not allow("RATE_LIMIT_FILING"):
+        return _too_many(asset, form, AddInfoForm(formdata=None, name=form.name.data))
     if form.validate_on_submit():
         ticket = _file_once(asset, form)
         response = redirect(url_for("tracking.submitted", token=ticket.tracking_token))
@@ -141,6 +144,8 @@ def add_info(code: str):
     asset = _asset_or_404(code)
     ticket = tickets.open_ticket_for_asset(asset.id)
     info_form = AddInfoForm()
+    if not allow("RATE_LIMIT_FILING"):
+        return _too_many(asset, RequestForm(formdata=None, name=info_form.name.data), info_form)
     if ticket is None:
         # Closed meanwhile: offer the note as a new request rather than lose it.
         flash(_("That request has just been closed. Your note is below: send it as a new "
@@ -157,6 +162,13 @@ def add_info(code: str):
         return redirect(url_for("intake.scan", code=code))
     form = RequestForm(formdata=None, name=info_form.name.data)
     return _render(asset, form, info_form, 422)
+
+
+def _too_many(asset, form: RequestForm, info_form: AddInfoForm):
+    """Over the limit: the page again with everything typed and a message, nothing saved."""
+    flash(_("Too many requests from this network just now. Wait a few minutes, then send "
+            "it again; what you typed is kept."), "error")
+    return _render(asset, form, info_form, 429)
 
 
 def _staff_view(asset):

@@ -5,6 +5,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from repairapp.db import utcnow
+from repairapp.extensions import db
+from repairapp.main.ratelimit import purge_expired
 from repairapp.notifications import outbox
 from repairapp.notifications.transports import Smtp
 from repairapp.sla.sweep import sweep
@@ -20,5 +22,7 @@ def sweep_command() -> None:
     config = current_app.config
     counts = sweep(utcnow(), config["NOTIFY_SOON_PERCENT"])
     sent, failed = outbox.deliver_due(Smtp.from_config(config))
+    purge_expired()  # old rate-limit counters
+    db.session.commit()
     found = ", ".join(f"{kind.value} {n}" for kind, n in counts.items()) or "nothing new"
     click.echo(f"deadlines: {found}; notifications sent {sent}, failed {failed}")

@@ -43,6 +43,10 @@ def labels_command(customer, site, search, tag_from, tag_to, tags, never_printed
         tag_from=tag_from, tag_to=tag_to, never_printed=never_printed,
         tags=services.parse_tags(tags))
     config = current_app.config
+    for key, size in services.too_fine(config["PUBLIC_URL"]).items():
+        if key == sheet:
+            click.echo(f"warning: QR modules will be {size:.2f} mm on {key} (0.5 mm or more "
+                       f"scans reliably); REPAIRAPP_PUBLIC_URL is long", err=True)
     with open(output, "wb") as out:
         n = services.print_batch(selection, SHEETS[sheet], out, base_url=config["PUBLIC_URL"],
                                  vendor=config["VENDOR_NAME"], hotline=config["VENDOR_HOTLINE"],

@@ -74,6 +74,20 @@ def fit_text(text: str, font: str, size: float, min_size: float, width_pt: float
     return text + "…", size
 
 
+def strip_height(sheet: Sheet) -> float:
+    return sheet.label_h * 0.22 if sheet.strip else 0.0
+
+
+def qr_box(sheet: Sheet) -> float:
+    """Side of the QR square (quiet zone included) in mm."""
+    return min(sheet.label_h - 2 * PAD - strip_height(sheet), sheet.label_w * 0.52)
+
+
+def module_mm(sheet: Sheet, base_url: str) -> float:
+    """How big one QR module comes out on this stock for labels pointing at `base_url`."""
+    return qr.fit(scan_url(base_url, "Z" * 12), qr_box(sheet))[1]  # any code: same length
+
+
 class LabelWriter:
     """Draws labels onto a canvas, page after page, for one kind of stock."""
 
@@ -90,11 +104,10 @@ class LabelWriter:
         self.canvas.setTitle("QR labels")
 
     def strip_h(self) -> float:
-        return self.sheet.label_h * 0.22 if self.sheet.strip else 0.0
+        return strip_height(self.sheet)
 
     def qr_box(self) -> float:
-        """Side of the QR square (quiet zone included) in mm."""
-        return min(self.sheet.label_h - 2 * PAD - self.strip_h(), self.sheet.label_w * 0.52)
+        return qr_box(self.sheet)
 
     def qr_origin(self, slot: int) -> tuple[float, float]:
         """Top-left corner of the QR square (quiet zone included), in mm from the page's

@@ -68,7 +68,8 @@ def index():
                 user=current_user)
             db.session.commit()
             return _pdf(out.getvalue(), f"labels-{sheet.key}.pdf")
-    return render_template("labels/index.html", form=form, sheets=SHEETS), \
+    return render_template("labels/index.html", form=form, sheets=SHEETS,
+                           too_fine=services.too_fine(current_app.config["PUBLIC_URL"])), \
         422 if form.errors else 200
 
 

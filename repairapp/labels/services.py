@@ -13,9 +13,10 @@ from repairapp.assets.services import issue_label
 from repairapp.customers.models import Site
 from repairapp.db import utcnow
 from repairapp.extensions import db
+from repairapp.labels import qr
 from repairapp.labels.models import LabelPrint
-from repairapp.labels.pdf import LabelData, write_batch
-from repairapp.labels.sheets import Sheet
+from repairapp.labels.pdf import LabelData, module_mm, write_batch
+from repairapp.labels.sheets import SHEETS, Sheet
 
 BATCH = 500  # rows fetched and history rows written at a time: memory stays flat
 
@@ -31,6 +32,13 @@ class Selection:
     tag_to: str = ""
     never_printed: bool = False
     tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+def too_fine(base_url: str) -> dict[str, float]:
+    """Stocks on which codes for `base_url` would print with modules under 0.5 mm (a long
+    public address needs a denser code), with the module size they would get."""
+    sizes = {key: module_mm(sheet, base_url) for key, sheet in SHEETS.items()}
+    return {key: size for key, size in sizes.items() if size < qr.MIN_MODULE_MM}
 
 
 def parse_tags(text: str) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from conftest import Auth
 from repairapp.accounts.models import Role
 from repairapp.extensions import db
 from repairapp.labels.models import LabelPrint
+from repairapp.labels.sheets import SHEETS
 from repairapp.tickets.models import Ticket
 
 
@@ -150,3 +151,39 @@ def test_command_line_batch(runner, tmp_path, fleet):
     assert decoded(out.read_bytes()) == {url(a) for a in fleet[:5]}
     bad = runner.invoke(args=["labels", "--customer", "Nobody", "-o", str(out)])
     assert bad.exit_code != 0 and "no customer named" in bad.output
+
+
+LONG_URL = ("https://repair.very-long-subdomain.example-vendor-company.com.cn"
+            "/customers/service/requests")
+
+
+@pytest.fixture
+def long_public_url(app):
+    saved = app.config["PUBLIC_URL"]
+    app.config["PUBLIC_URL"] = LONG_URL
+    yield LONG_URL
+    app.config["PUBLIC_URL"] = saved
+
+
+def test_a_long_public_address_is_flagged_before_printing(admin, client, long_public_url):
+    """Codes that would print under 0.5 mm per module are named, stock by stock."""
+    client.set_cookie("lang", "en")
+    page = client.get("/labels/").get_data(as_text=True)
+    assert "is long, so QR codes get small modules" in page
+    assert f"{SHEETS['thermal-40x30'].title}: 0.46 mm" in page
+    assert f"{SHEETS['a4-3x8'].title}:" not in page
+
+
+def test_the_usual_address_prints_without_a_warning(admin, client):
+    """The default address fits every stock at 0.5 mm or more: no warning."""
+    client.set_cookie("lang", "en")
+    assert "is long, so QR codes" not in client.get("/labels/").get_data(as_text=True)
+
+
+def test_command_line_warns_about_small_modules(runner, tmp_path, fleet, long_public_url):
+    """`flask labels` on thermal stock with a long address warns on stderr, still prints."""
+    out = tmp_path / "labels.pdf"
+    result = runner.invoke(args=["labels", "--customer", fleet[0].site.customer.name,
+                                 "--template", "thermal-40x30", "-o", str(out)])
+    assert result.exit_code == 0 and "warning: QR modules will be 0.46 mm" in result.output
+    assert "5 label(s)" in result.output

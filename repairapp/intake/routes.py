@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -81,6 +82,7 @@ def _file_once(asset, form: RequestForm):
             description=form.description.data or "", requester_name=form.name.data.strip(),
             requester_phone=form.phone.data.strip(), idempotency_key=form.key.data,
             requester_email=(form.email.data or "").strip(),
+            requester_locale=str(get_locale() or ""),
             photos=form.reencoded,
         )
         db.session.commit()

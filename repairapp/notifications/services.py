@@ -96,8 +96,9 @@ def _email_people(ticket: Ticket, kind: NotificationKind) -> list[Delivery]:
     if kind is K.RESOLVED:
         if not ticket.requester_email:
             return []
-        return [_delivery(ticket, kind, Transport.EMAIL, ticket.requester_email,
-                          for_requester=True)]
+        with force_locale(ticket.requester_locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            return [_delivery(ticket, kind, Transport.EMAIL, ticket.requester_email,
+                              for_requester=True)]
     return [_delivery(ticket, kind, Transport.EMAIL, user.email)
             for user in _staff_recipients(ticket, kind)]
 

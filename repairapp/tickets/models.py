@@ -92,6 +92,8 @@ class Ticket(db.Model):
     requester_phone: Mapped[str] = mapped_column(sa.String(40))
     #: Optional: where to tell the requester that the repair is done.
     requester_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    #: The language the requester filed in ("zh", "en"): their email is written in it.
+    requester_locale: Mapped[str] = mapped_column(sa.String(10), default="")
     #: Random key from the form: a retried or double-tapped submit maps to the same ticket.
     idempotency_key: Mapped[str] = mapped_column(sa.String(64))
     #: Secret in the requester's private tracking link /t/<token>.

@@ -77,6 +77,7 @@ def file_ticket(
     requester_phone: str,
     idempotency_key: str,
     requester_email: str = "",
+    requester_locale: str = "",
     photos: list[Photo] = (),
     now: datetime | None = None,
 ) -> Ticket:
@@ -99,6 +100,7 @@ def file_ticket(
         requester_name=requester_name,
         requester_phone=requester_phone,
         requester_email=requester_email,
+        requester_locale=requester_locale,
         idempotency_key=idempotency_key,
         tracking_token=secrets.token_urlsafe(24),
         coverage_state=coverage.state,

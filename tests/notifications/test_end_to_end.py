@@ -35,7 +35,7 @@ def test_request_to_resolution_notifies_each_party_once(app, client, runner, smt
     db.session.commit()
     Requester(client, scan_url(machine)).submit(email="zhou@customer.cn")
     ticket = db.session.scalar(sa.select(Ticket))
-    assert ticket.requester_email == "zhou@customer.cn"
+    assert ticket.requester_email == "zhou@customer.cn" and ticket.requester_locale == "en"
     runner.invoke(args=["sla", "sweep"])
     assert len(smtp.to(desk.email)) == 1 and len(robot.bodies("group")) == 1
 
@@ -50,6 +50,8 @@ def test_request_to_resolution_notifies_each_party_once(app, client, runner, smt
     [assigned] = smtp.to(tech.email)
     assert "Press 7" in assigned["Subject"]
     [done] = smtp.to("zhou@customer.cn")
+    assert "Your repair request is resolved" in done["Subject"]  # the language they filed in
+    assert "新报修" in smtp.to(desk.email)[0]["Subject"]  # staff: the installation's language
     link = re.search(r"https?://\S+/t/\S+", done.get_content()).group(0)
     assert link.startswith(app.config["PUBLIC_URL"]) and "Reset the drive" in done.get_content()
     page = client.get(urlsplit(link).path).get_data(as_text=True)

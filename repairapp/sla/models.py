@@ -24,10 +24,15 @@ class ServiceCalendar(db.Model):
     days: Mapped[list["CalendarDay"]] = relationship(order_by="CalendarDay.day",
                                                      cascade="all, delete-orphan")
 
+    @property
+    def week(self) -> dict[int, tuple[tuple[int, int], ...]]:
+        """The weekly hours as plain values (without loading the entered days)."""
+        return {int(k): tuple(tuple(i) for i in v) for k, v in self.hours.items()}
+
     def spec(self) -> Calendar:
         """The plain-value calendar that the SLA arithmetic and ticket snapshots use."""
         return Calendar(
-            hours={int(k): tuple(tuple(i) for i in v) for k, v in self.hours.items()},
+            hours=self.week,
             china_holidays=self.china_holidays,
             closed=frozenset(d.day for d in self.days if not d.is_working),
             extra=frozenset(d.day for d in self.days if d.is_working))

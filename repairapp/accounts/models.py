@@ -35,6 +35,8 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(sa.Enum(Role, native_enum=False, length=20))
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: The language they last used here ("zh", "en"): their emails are written in it.
+    locale: Mapped[str] = mapped_column(sa.String(10), default="")
     #: Part of every session's id: replacing it ends all sessions of this user at once.
     session_token: Mapped[str] = mapped_column(sa.String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 
+from repairapp.extensions import db
 from repairapp.i18n import LANG_COOKIE, LANGUAGES
 
 bp = Blueprint("main", __name__)
@@ -37,4 +38,7 @@ def set_language(code: str):
     if code in LANGUAGES:
         response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="Lax",
                             httponly=True)
+        if current_user.is_authenticated and current_user.locale != code:
+            current_user.locale = code  # their emails follow
+            db.session.commit()
     return response

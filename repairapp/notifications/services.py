@@ -99,8 +99,11 @@ def _email_people(ticket: Ticket, kind: NotificationKind) -> list[Delivery]:
         with force_locale(ticket.requester_locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
             return [_delivery(ticket, kind, Transport.EMAIL, ticket.requester_email,
                               for_requester=True)]
-    return [_delivery(ticket, kind, Transport.EMAIL, user.email)
-            for user in _staff_recipients(ticket, kind)]
+    deliveries = []
+    for user in _staff_recipients(ticket, kind):
+        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            deliveries.append(_delivery(ticket, kind, Transport.EMAIL, user.email))
+    return deliveries
 
 
 def channels_for(ticket: Ticket, kind: NotificationKind) -> list[Channel]:

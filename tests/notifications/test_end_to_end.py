@@ -80,3 +80,25 @@ def test_the_ticket_page_lists_who_was_told(app, client, auth, smtp, machine):
     runner.invoke(args=["sla", "sweep"])
     page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
     assert "desk@example.com (Sent)" in page
+
+
+def test_staff_emails_follow_the_language_they_use(app, client, auth, smtp, machine):
+    """A technician who works in English gets English emails; switching back to Chinese in
+    the app switches their emails too."""
+    desk = f.user(Role.DISPATCHER, email="desk@example.com")
+    tech = f.user(Role.TECHNICIAN, email="tom@example.com")
+    client.set_cookie("lang", "en")
+    auth.login(tech.email)
+    db.session.refresh(tech)
+    assert tech.locale == "en"
+    first, second = f.ticket(machine), f.ticket(machine)
+    work.assign(first, tech, by=desk)
+    db.session.commit()
+    client.get("/lang/zh?next=/jobs/")
+    work.assign(second, tech, by=desk)
+    db.session.commit()
+    app.test_cli_runner().invoke(args=["sla", "sweep"])
+    by_ticket = {t.number: [m["Subject"] for m in smtp.to(tech.email) if t.number in
+                            m["Subject"]] for t in (first, second)}
+    assert "Assigned to" in by_ticket[first.number][0]
+    assert "已指派给" in by_ticket[second.number][0]

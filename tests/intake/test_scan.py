@@ -68,6 +68,15 @@ def test_submission_creates_ticket_and_redirects_to_confirmation(requester):
     assert [e.kind.value for e in ticket.events] == ["created"]
 
 
+def test_the_confirmation_says_where_the_email_will_go(requester):
+    """An email left on the form is confirmed back; without one, no promise is made."""
+    with_email = requester.submit(email="zhou@customer.cn").headers["Location"]
+    page = requester.client.get(with_email).get_data(as_text=True)
+    assert "We will email zhou@customer.cn when it is fixed" in page
+    without = requester.submit().headers["Location"]
+    assert "We will email" not in requester.client.get(without).get_data(as_text=True)
+
+
 def test_same_form_submitted_twice_makes_one_ticket(requester):
     """A double tap or a retry with the same form key returns the first ticket."""
     html = requester.open().get_data(as_text=True)

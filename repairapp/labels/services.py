@@ -46,6 +46,24 @@ def parse_tags(text: str) -> tuple[str, ...]:
     return tuple(t for t in re.split(r"[\s,;，、]+", text.strip()) if t)
 
 
+def natural_key(tag: str) -> tuple:
+    """Tags in the order people count them: EQ-9 before EQ-10, whatever the padding."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+                 for part in re.split(r"(\d+)", tag) if part)
+
+
+def _in_range(query, selection: Selection):
+    """Narrow to tags between tag_from and tag_to in natural order (text comparison would put
+    EQ-100 before EQ-99); the tags are few and short, so this is done on the ids."""
+    low = natural_key(selection.tag_from) if selection.tag_from else None
+    high = natural_key(selection.tag_to) if selection.tag_to else None
+    rows = db.session.execute(query.with_only_columns(Asset.id, Asset.tag))
+    ids = [asset_id for asset_id, tag in rows
+           if (low is None or natural_key(tag) >= low) and (high is None or
+                                                             natural_key(tag) <= high)]
+    return query.where(Asset.id.in_(ids))
+
+
 def _query(selection: Selection):
     query = (sa.select(Asset.id, Asset.tag, Asset.name, Label.id, Label.code)
              .join(Label, sa.and_(Label.asset_id == Asset.id, Label.revoked_at.is_(None)))
@@ -58,14 +76,12 @@ def _query(selection: Selection):
         like = f"%{selection.search}%"
         query = query.where(sa.or_(Asset.tag.ilike(like), Asset.name.ilike(like),
                                    Asset.model.ilike(like)))
-    if selection.tag_from:
-        query = query.where(Asset.tag >= selection.tag_from)
-    if selection.tag_to:
-        query = query.where(Asset.tag <= selection.tag_to)
     if selection.tags:
         query = query.where(Asset.tag.in_(selection.tags))
     if selection.never_printed:
         query = query.where(~sa.exists().where(LabelPrint.label_id == Label.id))
+    if selection.tag_from or selection.tag_to:
+        query = _in_range(query, selection)
     return query.order_by(Asset.tag)
 
 

@@ -187,3 +187,12 @@ def test_command_line_warns_about_small_modules(runner, tmp_path, fleet, long_pu
                                  "--template", "thermal-40x30", "-o", str(out)])
     assert result.exit_code == 0 and "warning: QR modules will be 0.46 mm" in result.output
     assert "5 label(s)" in result.output
+
+
+def test_tag_ranges_count_like_people_do(admin):
+    """EQ-9 to EQ-11 means 9, 10 and 11, although "EQ-10" < "EQ-9" as text."""
+    site = f.site()
+    machines = {n: f.asset(tag=f"EQ-{n}", site=site) for n in (8, 9, 10, 11, 100)}
+    assert decoded(batch(admin, tag_from="EQ-9", tag_to="EQ-11").data) == \
+        {url(machines[n]) for n in (9, 10, 11)}
+    assert decoded(batch(admin, tag_from="EQ-11").data) == {url(machines[n]) for n in (11, 100)}

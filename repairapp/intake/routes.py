@@ -26,7 +26,8 @@ from repairapp.contracts.services import coverage_for_asset
 from repairapp.db import utcnow
 from repairapp.extensions import csrf, db
 from repairapp.i18n import duration
-from repairapp.intake.forms import IMPACT_SEVERITY, AddInfoForm, RequestForm
+from repairapp.intake import services as held_photos
+from repairapp.intake.forms import IMPACT_SEVERITY, MAX_PHOTOS, AddInfoForm, RequestForm
 from repairapp.main.ratelimit import allow
 from repairapp.tickets import services as tickets
 from repairapp.tickets import work
@@ -76,6 +77,7 @@ def _file_once(asset, form: RequestForm):
     ticket = tickets.by_idempotency_key(asset.id, form.key.data)
     if ticket is not None:
         return ticket
+    photos = list(form.reencoded) or held_photos.held(form.key.data)
     try:
         ticket = tickets.file_ticket(
             asset, category=Category(form.category.data), severity=form.severity,
@@ -83,8 +85,9 @@ def _file_once(asset, form: RequestForm):
             requester_phone=form.phone.data.strip(), idempotency_key=form.key.data,
             requester_email=(form.email.data or "").strip(),
             requester_locale=str(get_locale() or ""),
-            photos=form.reencoded,
+            photos=photos[:MAX_PHOTOS],
         )
+        held_photos.release(form.key.data)
         db.session.commit()
         return ticket
     except IntegrityError:
@@ -104,11 +107,13 @@ def _impact_hints(plan) -> dict[str, str]:
             for impact, m in minutes.items() if m}
 
 
-def _render(asset, form: RequestForm, info_form: AddInfoForm, status: int = 200):
+def _render(asset, form: RequestForm, info_form: AddInfoForm, status: int = 200,
+            held: int = 0):
     coverage = coverage_for_asset(asset, utcnow())
     plan = coverage.plan
     return render_template(
         "intake/scan.html", asset=asset, coverage=coverage, form=form, info_form=info_form,
+        held=held,
         open_ticket=tickets.open_ticket_for_asset(asset.id), impact_hints=_impact_hints(plan),
         best_response=plan.targets(Severity.CRITICAL)[0] if plan else None,
     ), status
@@ -136,8 +141,12 @@ def scan(code: str):
             getattr(form, field).data = _remembered().get(field, "")
     elif form.key.errors:
         form.key.data = form.key.default()  # a mangled key: this submit starts afresh
+    elif form.reencoded:  # the photos were fine, something else was not: keep them
+        held_photos.hold(form.key.data, list(form.reencoded))
+        db.session.commit()
+    held = held_photos.held_count(form.key.data) if form.is_submitted() else 0
     return _render(asset, form, AddInfoForm(formdata=None, name=form.name.data),
-                   422 if form.errors else 200)
+                   422 if form.errors else 200, held=held)
 
 
 @bp.post("/r/<code>/add")

@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 
 from repairapp.db import utcnow
 from repairapp.extensions import db
+from repairapp.intake import services as held_photos
 from repairapp.main.ratelimit import purge_expired
 from repairapp.notifications import outbox
 from repairapp.notifications.transports import Smtp
@@ -23,6 +24,7 @@ def sweep_command() -> None:
     counts = sweep(utcnow(), config["NOTIFY_SOON_PERCENT"])
     sent, failed = outbox.deliver_due(Smtp.from_config(config))
     purge_expired()  # old rate-limit counters
+    held_photos.purge()  # photos of request forms abandoned with a mistake
     db.session.commit()
     found = ", ".join(f"{kind.value} {n}" for kind, n in counts.items()) or "nothing new"
     click.echo(f"deadlines: {found}; notifications sent {sent}, failed {failed}")

@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import timedelta
 
 import sqlalchemy as sa
 from PIL import Image
@@ -10,7 +11,10 @@ import factories as f
 from intake.conftest import Requester, jpeg_bytes, scan_url
 from repairapp.db import utcnow
 from repairapp.extensions import db
+from repairapp.intake import services as held_photos
+from repairapp.intake.models import HeldPhoto
 from repairapp.tickets.models import Status, Ticket, TicketEvent, TicketPhoto
+from repairapp.tickets.photos import Photo
 
 
 def count(model) -> int:
@@ -120,6 +124,25 @@ def test_missing_csrf_token_rerenders_with_input_and_writes_nothing(requester):
     assert response.status_code == 422
     assert "keep me" in response.get_data(as_text=True)
     assert count(Ticket) == 0
+
+
+def test_photos_survive_a_mistake_elsewhere_on_the_form(requester):
+    """Photos sent with a bad phone number are kept; the corrected form files them."""
+    html = requester.open().get_data(as_text=True)
+    first = requester.submit(html, phone="abc", photos=[jpeg_bytes(), jpeg_bytes(color="blue")])
+    assert first.status_code == 422
+    assert "2 photos from your last try are kept" in first.get_data(as_text=True)
+    again = requester.submit(first.get_data(as_text=True))  # phone fixed, no files this time
+    assert again.status_code == 302 and count(Ticket) == 1
+    assert count(TicketPhoto) == 2 and count(HeldPhoto) == 0
+
+
+def test_new_photos_replace_the_kept_ones(requester):
+    """Attaching photos on the corrected form uses those instead of the kept ones."""
+    html = requester.open().get_data(as_text=True)
+    first = requester.submit(html, phone="abc", photos=[jpeg_bytes(), jpeg_bytes()])
+    requester.submit(first.get_data(as_text=True), photos=[jpeg_bytes(color="green")])
+    assert count(TicketPhoto) == 1 and count(HeldPhoto) == 0
 
 
 def test_photos_are_reencoded_downscaled_and_stripped(requester, app):
@@ -262,3 +285,15 @@ def test_note_for_a_ticket_closed_meanwhile_becomes_a_new_request(requester, cov
     page = response.get_data(as_text=True)
     assert response.status_code == 409 and "Now it smokes" in page and "Zhao" in page
     assert len(ticket.events) == 1
+
+
+def test_photos_of_abandoned_forms_are_forgotten_after_a_day(runner):
+    """The minute sweep deletes photos held for forms nobody corrected within a day."""
+    held_photos.hold("k" * 32, [Photo(b"jpeg", 1, 1)])
+    held_photos.hold("n" * 32, [Photo(b"jpeg", 1, 1)])
+    db.session.execute(sa.update(HeldPhoto).where(HeldPhoto.form_key == "k" * 32)
+                       .values(created_at=utcnow() - timedelta(days=1, minutes=1)))
+    db.session.commit()
+    assert runner.invoke(args=["sla", "sweep"]).exit_code == 0
+    db.session.expire_all()
+    assert [p.form_key for p in db.session.scalars(sa.select(HeldPhoto))] == ["n" * 32]

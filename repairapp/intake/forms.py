@@ -90,3 +90,5 @@ class AddInfoForm(PhotosMixin, FlaskForm):
         DataRequired(_l("Write what you want to add.")), Length(max=2000)])
     name = StringField(_l("Your name"), validators=[
         DataRequired(_l("Tell us your name.")), Length(max=100)])
+    #: Random per rendered form; photos sent with a mistake are held under it.
+    key = HiddenField(default=lambda: uuid.uuid4().hex, validators=[Optional(), Length(max=64)])

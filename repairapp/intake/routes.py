@@ -108,12 +108,12 @@ def _impact_hints(plan) -> dict[str, str]:
 
 
 def _render(asset, form: RequestForm, info_form: AddInfoForm, status: int = 200,
-            held: int = 0):
+            held: int = 0, held_info: int = 0):
     coverage = coverage_for_asset(asset, utcnow())
     plan = coverage.plan
     return render_template(
         "intake/scan.html", asset=asset, coverage=coverage, form=form, info_form=info_form,
-        held=held,
+        held=held, held_info=held_info,
         open_ticket=tickets.open_ticket_for_asset(asset.id), impact_hints=_impact_hints(plan),
         best_response=plan.targets(Severity.CRITICAL)[0] if plan else None,
     ), status
@@ -164,15 +164,22 @@ def add_info(code: str):
         form = RequestForm(formdata=None, name=info_form.name.data,
                            description=info_form.note.data)
         return _render(asset, form, AddInfoForm(formdata=None), 409)
+    key = info_form.key.data or ""
     if info_form.validate_on_submit():
+        photos = list(info_form.reencoded) or (held_photos.held(key) if key else [])
         tickets.add_info(ticket, requester_name=info_form.name.data.strip(),
-                         note=info_form.note.data.strip(), photos=info_form.reencoded)
+                         note=info_form.note.data.strip(), photos=photos[:MAX_PHOTOS])
+        held_photos.release(key)
         db.session.commit()
         flash(_("Thank you. We added your information to request %(number)s.",
                 number=ticket.number))
         return redirect(url_for("intake.scan", code=code))
+    if key and info_form.reencoded:  # keep the photos while the note is fixed
+        held_photos.hold(key, list(info_form.reencoded))
+        db.session.commit()
     form = RequestForm(formdata=None, name=info_form.name.data)
-    return _render(asset, form, info_form, 422)
+    return _render(asset, form, info_form, 422,
+                   held_info=held_photos.held_count(key) if key else 0)
 
 
 def _too_many(asset, form: RequestForm, info_form: AddInfoForm):

@@ -208,6 +208,26 @@ def test_add_info_without_note_keeps_input(requester, covered_asset):
     assert response.status_code == 422 and "Zhao Keep" in response.get_data(as_text=True)
 
 
+def test_add_info_keeps_its_photo_while_the_note_is_written(requester, covered_asset):
+    """A photo sent without the required note is kept and arrives with the note."""
+    requester.submit()
+    html = requester.open().get_data(as_text=True)
+    info_key = re.findall(r'name="key" type="hidden" value="([^"]+)"', html)[0]  # 1st form
+    fields = {"name": "Zhao", "csrf_token": requester.form_fields(html)["csrf_token"],
+              "key": info_key}
+    url = f"{scan_url(covered_asset)}/add"
+    first = requester.client.post(url, data={**fields, "note": "", "photos": [
+        (io.BytesIO(jpeg_bytes()), "p.jpg")]}, content_type="multipart/form-data")
+    assert first.status_code == 422
+    assert "1 photo from your last try is kept" in first.get_data(as_text=True)
+    requester.client.post(url, data={**fields, "note": "Oil on the floor"},
+                          content_type="multipart/form-data")
+    event = db.session.scalar(sa.select(TicketEvent).where(
+        TicketEvent.note == "Oil on the floor"))
+    assert event is not None and count(TicketPhoto) == 1 and count(HeldPhoto) == 0
+    assert db.session.scalar(sa.select(TicketPhoto)).event_id == event.id
+
+
 def test_chargeable_asset_warns_before_submission(client):
     """A never-covered machine says "Not covered — chargeable" before the form."""
     f.standard_plans()

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, registry
 
 # Named constraints keep Alembic migrations reviewable and reversible on every backend.
@@ -18,6 +19,11 @@ NAMING_CONVENTION = {
 def utcnow() -> datetime:
     """Now, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+def upsert(table, engine: sa.Engine):
+    """An INSERT that takes ON CONFLICT clauses, on whichever of our backends `engine` is."""
+    return {"postgresql": postgresql, "sqlite": sqlite}[engine.dialect.name].insert(table)
 
 
 class UTCDateTime(sa.types.TypeDecorator):

@@ -98,6 +98,7 @@ def init_app(app: Flask) -> None:
                                  CATEGORY_LABEL=CATEGORY, COVERAGE_LABEL=COVERAGE,
                                  WORK_TYPE_LABEL=WORK_TYPE, BILLING_LABEL=BILLING,
                                  NOTIFICATION_KIND_LABEL=NOTIFICATION_KIND,
+                                 TRANSPORT_LABEL=TRANSPORT,
                                  DELIVERY_STATUS_LABEL=DELIVERY_STATUS)
     app.jinja_env.globals.update(action_label=action_label, ticket_promise=ticket_promise,
                                  plan_promise=plan_promise)

@@ -13,10 +13,9 @@ from flask import current_app, request
 from limits import parse
 from limits.storage import Storage
 from limits.strategies import FixedWindowRateLimiter
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
-from repairapp.db import utcnow
+from repairapp.db import upsert, utcnow
 from repairapp.extensions import db
 
 
@@ -41,8 +40,7 @@ class SQLStorage(Storage):
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         table, now = RateCounter.__table__, utcnow()
-        dialect = {"postgresql": postgresql, "sqlite": sqlite}[db.engine.dialect.name]
-        insert = dialect.insert(table).values(key=key[:250], count=amount,
+        insert = upsert(table, db.engine).values(key=key[:250], count=amount,
                                               expires_at=now + timedelta(seconds=expiry))
         expired = table.c.expires_at <= now
         statement = insert.on_conflict_do_update(index_elements=[table.c.key], set_={

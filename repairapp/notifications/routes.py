@@ -18,7 +18,6 @@ from repairapp.notifications.models import (
     Transport,
 )
 from repairapp.notifications.transports import SendError, Smtp, post_webhook, send_email
-from repairapp.wording import TRANSPORT
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -27,11 +26,6 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 @admin_required
 def _admins_only():
     """Channels carry webhook secrets: admins only."""
-
-
-@bp.context_processor
-def _labels():
-    return {"TRANSPORT_LABEL": TRANSPORT, "DeliveryStatus": DeliveryStatus}
 
 
 def _form(channel: Channel | None = None) -> ChannelForm:
@@ -62,10 +56,12 @@ def index():
     channels = db.session.scalars(sa.select(Channel).order_by(Channel.customer_id.is_not(None),
                                                               Channel.name))
     recent = db.session.scalars(sa.select(Delivery).order_by(Delivery.id.desc()).limit(50))
-    waiting = dict(db.session.execute(sa.select(Delivery.status, sa.func.count())
-                                      .group_by(Delivery.status)).all())
-    return render_template("notifications/index.html", channels=channels, recent=recent,
-                           waiting=waiting, email_ready=_smtp() is not None)
+    by_status = dict(db.session.execute(sa.select(Delivery.status, sa.func.count())
+                                        .group_by(Delivery.status)).all())
+    return render_template(
+        "notifications/index.html", channels=channels, recent=recent,
+        waiting=sum(by_status.get(s, 0) for s in outbox.WAITING),
+        failed=by_status.get(DeliveryStatus.FAILED, 0), email_ready=_smtp() is not None)
 
 
 @bp.route("/channels/new", methods=["GET", "POST"])
@@ -91,9 +87,9 @@ def test(channel_id: int):
              vendor=current_app.config["VENDOR_NAME"])
     try:
         if channel.transport is Transport.EMAIL:
-            if _smtp() is None:
+            if (smtp := _smtp()) is None:
                 raise SendError(_("Email is not set up on the server (REPAIRAPP_SMTP_HOST)."))
-            send_email(_smtp(), outbox.addresses(channel.target), text, text)
+            send_email(smtp, outbox.addresses(channel.target), text, text)
         else:
             post_webhook(channel.transport, channel.target, channel.secret, text)
         flash(_("Test message sent."))

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from repairapp.accounts.models import Role, User
+from repairapp.db import upsert
 from repairapp.extensions import db
 from repairapp.notifications.models import (
     Channel,
@@ -47,8 +47,7 @@ def _insert_once(ticket_id: int, kind: NotificationKind, key: str) -> int | None
     ON CONFLICT DO NOTHING makes a concurrent sweep wait for the first one's commit and
     then skip, with no error to recover from inside the transaction.
     """
-    dialect = {"postgresql": postgresql, "sqlite": sqlite}[db.engine.dialect.name]
-    statement = (dialect.insert(Notification)
+    statement = (upsert(Notification, db.engine)
                  .values(ticket_id=ticket_id, kind=kind, key=key)
                  .on_conflict_do_nothing(index_elements=["ticket_id", "kind", "key"])
                  .returning(Notification.id))
@@ -64,8 +63,10 @@ def announce(ticket: Ticket, kind: NotificationKind, key: str = "") -> Notificat
     if note_id is None:
         return None
     note = db.session.get(Notification, note_id)
+    email_ready = Smtp.from_config(current_app.config) is not None
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        note.deliveries = _email_people(ticket, kind) + _to_channels(ticket, kind)
+        note.deliveries = (_email_people(ticket, kind) if email_ready else []) + \
+            _to_channels(ticket, kind, email_ready)
     db.session.flush()
     return note
 
@@ -91,8 +92,7 @@ def _staff_recipients(ticket: Ticket, kind: NotificationKind) -> list[User]:
 
 
 def _email_people(ticket: Ticket, kind: NotificationKind) -> list[Delivery]:
-    if Smtp.from_config(current_app.config) is None:
-        return []  # email is not set up here; group channels still hear of it
+    """Mail to the people concerned (only called when email is set up here)."""
     if kind is K.RESOLVED:
         if not ticket.requester_email:
             return []
@@ -115,12 +115,11 @@ def channels_for(ticket: Ticket, kind: NotificationKind) -> list[Channel]:
     return [c for c in candidates if kind.value in c.kinds]
 
 
-def _to_channels(ticket: Ticket, kind: NotificationKind) -> list[Delivery]:
-    smtp = Smtp.from_config(current_app.config)
+def _to_channels(ticket: Ticket, kind: NotificationKind, email_ready: bool) -> list[Delivery]:
     # The recipient column names the channel: a webhook URL is a credential, kept in one place.
     return [_delivery(ticket, kind, c.transport, c.name, channel=c)
             for c in channels_for(ticket, kind)
-            if c.transport is not Transport.EMAIL or smtp is not None]
+            if c.transport is not Transport.EMAIL or email_ready]
 
 
 def _delivery(ticket: Ticket, kind: NotificationKind, transport: Transport, recipient: str,

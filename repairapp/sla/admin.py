@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from repairapp.contracts.models import ServicePlan
 from repairapp.extensions import db
-from repairapp.sla.calendar import Calendar
+from repairapp.sla.calendar import Calendar, clock
 from repairapp.sla.models import CalendarDay, ServiceCalendar
 
 DAY_END = 24 * 60
@@ -49,7 +49,7 @@ def parse_intervals(text: str) -> list[list[int]]:
 
 def format_intervals(spans) -> str:
     """[[540, 720], [780, 1020]] -> "09:00-12:00, 13:00-17:00"."""
-    return ", ".join(f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}" for a, b in spans)
+    return ", ".join(f"{clock(a)}-{clock(b)}" for a, b in spans)
 
 
 def plans_by_calendar() -> dict[int, list[str]]:

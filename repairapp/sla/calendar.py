@@ -64,6 +64,11 @@ class Calendar:
                    extra=frozenset(date.fromisoformat(d) for d in data.get("extra", ())))
 
 
+def clock(minute: int) -> str:
+    """Minutes from local midnight as "HH:MM" (1440 is "24:00")."""
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
 def _spans(calendar: Calendar, zone: ZoneInfo, day: date):
     """The day's working intervals as UTC instants (wall-clock times, so DST is right)."""
     midnight = datetime.combine(day, time(0))

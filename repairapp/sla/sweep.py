@@ -6,6 +6,7 @@ unique notification row, so concurrent sweeps record and announce everything exa
 """
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -76,14 +77,23 @@ def deadline_key(due: datetime) -> str:
     return due.strftime("%Y%m%dT%H%M")
 
 
-def announced(ticket_id: int) -> set[tuple[NotificationKind, str]]:
-    return set(db.session.execute(sa.select(Notification.kind, Notification.key)
-                                  .where(Notification.ticket_id == ticket_id)).all())
+def announced() -> dict[int, set[tuple[NotificationKind, str]]]:
+    """What was already announced about each running ticket, in one query (a hint only:
+    the unique row still decides when two sweeps race)."""
+    done: dict[int, set] = defaultdict(set)
+    rows = db.session.execute(sa.select(Notification.ticket_id, Notification.kind,
+                                        Notification.key)
+                              .where(Notification.ticket_id.in_(_running())))
+    for ticket_id, kind, key in rows:
+        done[ticket_id].add((kind, key))
+    return done
 
 
-def check(ticket: Ticket, now: datetime, soon_percent: int) -> list[NotificationKind]:
-    """Warn or escalate for one ticket; the kinds it announced."""
-    done, made = announced(ticket.id), []
+def check(ticket: Ticket, now: datetime, soon_percent: int,
+          done: set[tuple[NotificationKind, str]]) -> list[NotificationKind]:
+    """Warn or escalate for one ticket, skipping what `done` says was announced; the kinds
+    it announced."""
+    made = []
     for clock in clocks(ticket):
         key = deadline_key(clock.due)
         if now >= clock.due:
@@ -99,24 +109,24 @@ def check(ticket: Ticket, now: datetime, soon_percent: int) -> list[Notification
     return made
 
 
-def running_ticket_ids() -> list[int]:
-    """Open tickets whose clock runs (not paused) and that have a deadline."""
-    return list(db.session.scalars(sa.select(Ticket.id).where(
+def _running() -> sa.Select:
+    """Ids of open tickets whose clock runs (not paused) and that have a deadline."""
+    return sa.select(Ticket.id).where(
         Ticket.status.in_(OPEN_STATUSES), Ticket.paused_at.is_(None),
-        sa.or_(Ticket.response_due_at.is_not(None), Ticket.resolution_due_at.is_not(None)),
-    ).order_by(Ticket.id)))
+        sa.or_(Ticket.response_due_at.is_not(None), Ticket.resolution_due_at.is_not(None)))
 
 
 def sweep(now: datetime, soon_percent: int) -> dict[NotificationKind, int]:
     """Check every running ticket, one transaction each; counts of what was announced.
     A ticket that fails is logged and skipped; the others still get their turn."""
     counts: dict[NotificationKind, int] = {}
-    for ticket_id in running_ticket_ids():
+    done = announced()
+    for ticket_id in db.session.scalars(_running().order_by(Ticket.id)).all():
         try:
             ticket = db.session.get(Ticket, ticket_id)
             if ticket is None or not ticket.is_open or ticket.paused_at is not None:
                 continue
-            for kind in check(ticket, now, soon_percent):
+            for kind in check(ticket, now, soon_percent, done[ticket_id]):
                 counts[kind] = counts.get(kind, 0) + 1
             db.session.commit()
         except Exception:

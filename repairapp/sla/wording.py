@@ -10,13 +10,13 @@ from datetime import datetime
 
 from babel.dates import get_day_names
 from flask import current_app
-from flask_babel import LazyString, get_locale, gettext, ngettext
+from flask_babel import LazyString, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
 from repairapp.contracts.models import PlanKind, ServiceLevel
 from repairapp.i18n import duration, site_datetime
-from repairapp.sla.calendar import Calendar, Hours
+from repairapp.sla.calendar import Calendar, Hours, clock
 
 LEVEL = {
     ServiceLevel.H8: _l("8 h site"),
@@ -41,10 +41,6 @@ class Text(LazyString):
         return str(escape(str(self)))
 
 
-def _clock(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
-
-
 def week_runs(hours: Hours) -> list[tuple[int, int, tuple]]:
     """(first weekday, last weekday, intervals) for each run of consecutive weekdays that
     work the same hours; days off are left out."""
@@ -66,18 +62,8 @@ def _week(hours: Hours) -> str:
     parts = []
     for first, last, spans in week_runs(hours):
         days = names[first] if first == last else f"{names[first]}–{names[last]}"
-        parts.append(f"{days} " + ", ".join(f"{_clock(a)}–{_clock(b)}" for a, b in spans))
+        parts.append(f"{days} " + ", ".join(f"{clock(a)}–{clock(b)}" for a, b in spans))
     return "; ".join(parts)
-
-
-def _length(minutes: int, working: bool) -> str:
-    """Working time is counted in hours: 1,440 working minutes are not one day."""
-    if not working or minutes < 1440:
-        return duration(minutes)
-    text = ngettext("%(num)d h", "%(num)d h", minutes // 60)
-    if minutes % 60:
-        text += " " + ngettext("%(num)d min", "%(num)d min", minutes % 60)
-    return text
 
 
 def _when(calendar: Calendar, zone: str | None, short: bool) -> str:
@@ -98,9 +84,9 @@ def _targets(targets: Sequence[int | None], working: bool) -> str:
     parts = []
     if response is not None:
         parts.append(gettext("response within %(duration)s",
-                             duration=_length(response, working)))
+                             duration=duration(response, days=not working)))
     if fix is not None:
-        parts.append(gettext("fix within %(duration)s", duration=_length(fix, working)))
+        parts.append(gettext("fix within %(duration)s", duration=duration(fix, days=not working)))
     return ", ".join(parts)
 
 

@@ -4,6 +4,7 @@ clients, and clean tables between tests.
 Set REPAIRAPP_TEST_DATABASE_URL to run on PostgreSQL (`make test` does it for the second pass).
 """
 
+import contextlib
 import contextvars
 import os
 import re
@@ -16,7 +17,9 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
+import factories as f
 from repairapp import create_app
+from repairapp.accounts.models import Role
 from repairapp.extensions import db
 
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
@@ -127,6 +130,29 @@ def token_from(html: str) -> str:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+@pytest.fixture
+def admin(auth, client):
+    """An admin logged in, pages in English."""
+    auth.login(f.user(Role.ADMIN).email)
+    client.set_cookie("lang", "en")
+    return auth
+
+
+@contextlib.contextmanager
+def counting_queries():
+    """Collect the SQL statements run inside the block (to show a page's cost is flat)."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
 
 
 @pytest.fixture(scope="session")

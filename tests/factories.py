@@ -4,6 +4,8 @@ import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
+import sqlalchemy as sa
+
 from repairapp.accounts.models import Role, User
 from repairapp.assets.models import Asset
 from repairapp.assets.services import issue_label
@@ -99,3 +101,8 @@ def ticket(asset_=None, *, assignee=None, severity=None, status=None, now=None, 
         new.status = status
     db.session.commit()
     return new
+
+
+def count(model) -> int:
+    """How many rows a table holds, as the database sees it."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))

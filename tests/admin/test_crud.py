@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 import factories as f
+from conftest import counting_queries
 from repairapp.accounts.models import Role
 from repairapp.assets.models import Asset
 from repairapp.contracts.models import Contract, ServicePlan
@@ -15,13 +16,6 @@ from repairapp.extensions import db
 PAGES = ["/assets/", "/assets/new", "/assets/import", "/assets/export.csv", "/customers/",
          "/contracts/", "/contracts/new", "/contracts/plans", "/contracts/plans/new",
          "/contracts/import", "/contracts/export.csv"]
-
-
-@pytest.fixture
-def admin(auth, client):
-    auth.login(f.user(Role.ADMIN).email)
-    client.set_cookie("lang", "en")
-    return auth
 
 
 @pytest.mark.parametrize("role", [Role.DISPATCHER, Role.TECHNICIAN])
@@ -121,16 +115,8 @@ def test_plan_and_contract_forms(client, admin):
 
 
 def _queries(client, url: str) -> int:
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with counting_queries() as statements:
         assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
     return len(statements)
 
 

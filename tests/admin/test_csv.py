@@ -9,17 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 import factories as f
-from repairapp.accounts.models import Role
+from factories import count
 from repairapp.assets.models import Asset
 from repairapp.contracts.models import Contract
 from repairapp.extensions import db
-
-
-@pytest.fixture
-def admin(auth, client):
-    auth.login(f.user(Role.ADMIN).email)
-    client.set_cookie("lang", "en")
-    return auth
 
 
 @pytest.fixture
@@ -39,10 +32,6 @@ def upload(admin, url: str, text: str, encoding="utf-8-sig"):
 def confirm(admin, url: str, preview_html: str):
     content = re.search(r'name="content" value="([^"]*)"', preview_html).group(1)
     return admin.post(url, {"content": content})
-
-
-def count(model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 GOOD_ASSETS = ("设备编号,名称,型号,序列号,客户,地点,验收日期,质保月数\n"

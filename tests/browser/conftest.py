@@ -32,11 +32,12 @@ def phone(browser):
     context.close()
 
 
-@pytest.fixture
-def camera_photo(tmp_path):
-    """A 4000x3000 photo full of detail, as a phone camera makes (several MB)."""
+@pytest.fixture(scope="session")
+def camera_photo(tmp_path_factory):
+    """A 4000x3000 photo full of detail, as a phone camera makes (several MB); made once,
+    the tests only read it."""
     img = Image.frombytes("RGB", (4000, 3000), os.urandom(4000 * 3000 * 3))
-    path = tmp_path / "IMG_0001.jpg"
+    path = tmp_path_factory.mktemp("camera") / "IMG_0001.jpg"
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=90)
     path.write_bytes(buf.getvalue())

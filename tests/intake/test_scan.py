@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 import factories as f
+from factories import count
 from intake.conftest import Requester, jpeg_bytes, scan_url
 from repairapp.db import utcnow
 from repairapp.extensions import db
@@ -15,10 +16,6 @@ from repairapp.intake import services as held_photos
 from repairapp.intake.models import HeldPhoto
 from repairapp.tickets.models import Status, Ticket, TicketEvent, TicketPhoto
 from repairapp.tickets.photos import Photo
-
-
-def count(model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def test_scan_page_identifies_the_machine_without_login(client, covered_asset):

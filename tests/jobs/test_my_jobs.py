@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 import factories as f
+from conftest import counting_queries
 from repairapp.accounts.models import Role
 from repairapp.extensions import db
 from repairapp.tickets.models import Status, Ticket
@@ -104,15 +105,7 @@ def test_same_number_of_queries_with_100k_closed_tickets(client, tech):
 
 
 def _count_queries(client) -> int:
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with counting_queries() as statements:
         page = client.get("/jobs/").get_data(as_text=True)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
     assert page.count('class="card row job') == 50
     return len(statements)

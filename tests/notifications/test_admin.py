@@ -11,13 +11,6 @@ from repairapp.notifications.models import Channel, Delivery, DeliveryStatus, Tr
 from repairapp.notifications.transports import Smtp
 
 
-@pytest.fixture
-def admin(auth, client):
-    auth.login(f.user(Role.ADMIN).email)
-    client.set_cookie("lang", "en")
-    return auth
-
-
 def _form(**changes) -> dict:
     data = {"name": "Service desk", "transport": "wecom", "customer_id": "0",
             "target": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc",

@@ -17,13 +17,6 @@ OFFICE_TEXT = "09:00-12:00, 13:00-17:00"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-@pytest.fixture
-def admin(auth, client):
-    auth.login(f.user(Role.ADMIN).email)
-    client.set_cookie("lang", "en")
-    return auth
-
-
 def office_fields(name: str = "Office", **days) -> dict:
     """The calendar form for Monday to Friday office hours with a lunch break."""
     fields = {"name": name, "china_holidays": "y",

@@ -1,6 +1,7 @@
 """Settings from the environment; development defaults need nothing."""
 
 import os
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -38,6 +39,15 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env("REPAIRAPP_SECURE_COOKIES", "0") == "1",
         "REMEMBER_COOKIE_SECURE": env("REPAIRAPP_SECURE_COOKIES", "0") == "1",
+        # A staff log-in ends after this long unused, and this long after logging in however
+        # busy (checked on the server, see accounts/sessions.py): a weekend off, a working week.
+        "SESSION_IDLE_HOURS": float(env("REPAIRAPP_SESSION_IDLE_HOURS", "72")),
+        "SESSION_MAX_DAYS": float(env("REPAIRAPP_SESSION_MAX_DAYS", "7")),
+        # The cookie itself (CSRF token, flashes, a form kept across log-in) outlives the
+        # log-in inside it, so a form posted just after the log-in ended can be kept.
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
+        # Remember-me is not offered; were it ever used, it could not outlast a log-in.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=float(env("REPAIRAPP_SESSION_MAX_DAYS", "7"))),
         "BABEL_DEFAULT_LOCALE": "zh",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "repairapp" / "translations"),

@@ -113,3 +113,96 @@ def test_last_admin_cannot_lock_everyone_out(client, auth):
     assert "at least one active admin" in page
     db.session.expire_all()
     assert db.session.get(User, admin.id).role is Role.ADMIN
+
+
+WIFI_UA = ("Mozilla/5.0 (Linux; Android 13; V2148A Build/TP1A.220624.014; wv) AppleWebKit/537.36 "
+           "(KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 "
+           "MicroMessenger/8.0.47.2560(0x28002F37) Process/tools WeChat/arm64 Weixin "
+           "NetType/WIFI Language/zh_CN ABI/arm64")
+
+
+def _on_network(device, address: str, user_agent: str) -> None:
+    """From now on the device comes from this address with this user agent."""
+    device.environ_base.update({"REMOTE_ADDR": address, "HTTP_USER_AGENT": user_agent})
+
+
+def test_session_survives_new_address_and_wechat_network_type(app):
+    """Wi-Fi -> 4G (new address, NetType/4G) keeps the phone logged in; log-out elsewhere
+    still ends it."""
+    user = f.user(Role.TECHNICIAN)
+    phone, laptop = app.test_client(), app.test_client()
+    _on_network(phone, "192.168.1.23", WIFI_UA)
+    Auth(phone).login(user.email)
+    Auth(laptop).login(user.email)
+    assert phone.get("/jobs/").status_code == 200
+    _on_network(phone, "10.64.3.7", WIFI_UA.replace("NetType/WIFI", "NetType/4G"))
+    assert phone.get("/jobs/").status_code == 200
+    _on_network(phone, "10.64.9.250", WIFI_UA.replace("NetType/WIFI", "NetType/5G"))
+    assert phone.get("/jobs/").status_code == 200
+    Auth(laptop).logout()
+    assert phone.get("/jobs/").status_code == 302
+
+
+def test_session_used_every_working_day_lasts_the_week(app, client, auth, time_passes):
+    """Logged in Monday 08:00, used morning and evening until Friday: never asked to log in;
+    the next Monday (past the 7-day lifetime) asks again."""
+    auth.login(f.user(Role.TECHNICIAN).email)
+    # Hours between uses: Mon 08->17, ->Tue 08, ->17, ... ->Fri 17, then the weekend off.
+    for gap in (9, 15, 9, 15, 9, 15, 9, 15, 9):
+        time_passes(client, gap)
+        assert client.get("/jobs/").status_code == 200
+    time_passes(client, 63.5)  # Fri 17:00 -> Mon 08:30: 168.5 h after logging in
+    response = client.get("/jobs/")
+    assert response.status_code == 302 and "/accounts/login" in response.headers["Location"]
+
+
+def test_idle_beyond_the_timeout_ends_the_session(client, auth, time_passes):
+    """71 hours unused is fine (a long weekend); 73 hours unused ends the session."""
+    auth.login(f.user(Role.TECHNICIAN).email)
+    time_passes(client, 71)
+    assert client.get("/jobs/").status_code == 200
+    time_passes(client, 73)
+    assert client.get("/jobs/").status_code == 302
+
+
+def test_absolute_lifetime_ends_even_a_session_in_constant_use(client, auth, time_passes):
+    """Used every two hours around the clock, the session still ends 7 days after log-in."""
+    auth.login(f.user(Role.TECHNICIAN).email)
+    for _ in range(84):  # 7 days
+        time_passes(client, 2)
+        assert client.get("/jobs/").status_code == 200
+    time_passes(client, 0.5)
+    assert client.get("/jobs/").status_code == 302
+
+
+def test_both_limits_are_settings(app, client, auth, monkeypatch, time_passes):
+    """REPAIRAPP_SESSION_IDLE_HOURS and _MAX_DAYS are what the server enforces."""
+    auth.login(f.user(Role.TECHNICIAN).email)
+    monkeypatch.setitem(app.config, "SESSION_IDLE_HOURS", 1)
+    time_passes(client, 0.9)
+    assert client.get("/jobs/").status_code == 200
+    monkeypatch.setitem(app.config, "SESSION_MAX_DAYS", 0.5)
+    time_passes(client, 0.9)
+    assert client.get("/jobs/").status_code == 200  # 1.8 h after log-in
+    time_passes(client, 10.5)
+    assert client.get("/jobs/").status_code == 302  # used within the hour, but 12.3 h old
+
+
+def test_session_cookie_survives_closing_the_browser(client, auth):
+    """The log-in sets a cookie with an expiry date (WeChat closing is not a log-out), and no
+    remember-me cookie."""
+    response = auth.login(f.user(Role.TECHNICIAN).email)
+    cookies = response.headers.getlist("Set-Cookie")
+    session_cookie = next(c for c in cookies if c.startswith("session="))
+    assert "Expires=" in session_cookie
+    assert not any(c.startswith("remember_token=") for c in cookies)
+
+
+def test_a_remember_cookie_cannot_bring_back_a_session(app):
+    """A valid remember-me cookie alone (no stamped log-in) does not log anyone in."""
+    from flask_login.utils import encode_cookie
+    user = f.user(Role.TECHNICIAN)
+    device = app.test_client()
+    with app.test_request_context():
+        device.set_cookie("remember_token", encode_cookie(user.get_id()))
+    assert device.get("/jobs/").status_code == 302

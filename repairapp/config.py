@@ -26,6 +26,7 @@ def from_environment(instance_path: str) -> dict:
     secret = env("REPAIRAPP_SECRET_KEY", DEV_SECRET)
     if env("REPAIRAPP_ENV") == "production" and secret == DEV_SECRET:
         raise RuntimeError("Set REPAIRAPP_SECRET_KEY: production refuses the development secret.")
+    max_days = float(env("REPAIRAPP_SESSION_MAX_DAYS", "7"))
     return {
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
@@ -42,12 +43,12 @@ def from_environment(instance_path: str) -> dict:
         # A staff log-in ends after this long unused, and this long after logging in however
         # busy (checked on the server, see accounts/sessions.py): a weekend off, a working week.
         "SESSION_IDLE_HOURS": float(env("REPAIRAPP_SESSION_IDLE_HOURS", "72")),
-        "SESSION_MAX_DAYS": float(env("REPAIRAPP_SESSION_MAX_DAYS", "7")),
+        "SESSION_MAX_DAYS": max_days,
         # The cookie itself (CSRF token, flashes, a form kept across log-in) outlives the
         # log-in inside it, so a form posted just after the log-in ended can be kept.
-        "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=max(31.0, max_days + 1)),
         # Remember-me is not offered; were it ever used, it could not outlast a log-in.
-        "REMEMBER_COOKIE_DURATION": timedelta(days=float(env("REPAIRAPP_SESSION_MAX_DAYS", "7"))),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=max_days),
         "BABEL_DEFAULT_LOCALE": "zh",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "repairapp" / "translations"),

@@ -53,7 +53,7 @@ def keep_posted_form() -> tuple[str, bool]:
         return page, False
     session[KEY] = {"form": _name(form_class), "path": urlsplit(page).path, "user": owner,
                     "fields": kept, "files": any(
-                        f.filename for _name, f in request.files.items(multi=True))}
+                        f.filename for _field, f in request.files.items(multi=True))}
     _fit_cookie(kept)
     return page, True
 

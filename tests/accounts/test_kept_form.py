@@ -25,18 +25,19 @@ def _session_ends_elsewhere(app, email: str) -> None:
     Auth(other).logout()
 
 
-def _job(tech):
-    return f.ticket(assignee=tech, status=Status.ON_SITE)
+def _open_job(client, auth):
+    """A technician logged in with their on-site job's page open: (tech, job, CSRF token)."""
+    tech = f.user(Role.TECHNICIAN)
+    job = f.ticket(assignee=tech, status=Status.ON_SITE)
+    auth.login(tech.email)
+    return tech, job, token_from(client.get(f"/tickets/{job.id}").get_data(as_text=True))
 
 
 def test_work_log_posted_after_log_out_elsewhere_comes_back_after_log_in(app, client, auth):
     """The typed note, minutes and part are in the work-log form after log-in, with the
     message; nothing was saved, and the form is empty again on the next visit."""
-    tech = f.user(Role.TECHNICIAN)
-    job = _job(tech)
-    auth.login(tech.email)
+    tech, job, token = _open_job(client, auth)
     client.set_cookie("lang", "en")
-    token = token_from(client.get(f"/tickets/{job.id}").get_data(as_text=True))
     _session_ends_elsewhere(app, tech.email)
     response = client.post(f"/tickets/{job.id}/work", data={
         "csrf_token": token, "work_type": "on_site", "minutes": "35", "notes": NOTE,
@@ -70,10 +71,7 @@ def _log_in_again(client, email: str, next_url: str) -> str:
 def test_resolve_note_after_idle_timeout_fills_the_resolve_form(client, auth, time_passes):
     """After the idle timeout the resolution note comes back in the resolve form (not the
     work-log form, which has the same fields), even without a Referer."""
-    tech = f.user(Role.TECHNICIAN)
-    job = _job(tech)
-    auth.login(tech.email)
-    token = token_from(client.get(f"/tickets/{job.id}").get_data(as_text=True))
+    tech, job, token = _open_job(client, auth)
     time_passes(client, 80)
     response = client.post(f"/tickets/{job.id}/resolve", data={
         "csrf_token": token, "work_type": "remote", "minutes": "20", "notes": NOTE})
@@ -87,10 +85,8 @@ def test_resolve_note_after_idle_timeout_fills_the_resolve_form(client, auth, ti
 
 def test_someone_else_logging_in_on_that_browser_does_not_see_it(app, client, auth):
     """What one person typed is never shown to another who logs in on the same device."""
-    tech, dispatcher = f.user(Role.TECHNICIAN), f.user(Role.DISPATCHER)
-    job = _job(tech)
-    auth.login(tech.email)
-    token = token_from(client.get(f"/tickets/{job.id}").get_data(as_text=True))
+    tech, job, token = _open_job(client, auth)
+    dispatcher = f.user(Role.DISPATCHER)
     _session_ends_elsewhere(app, tech.email)
     client.post(f"/tickets/{job.id}/work", data={
         "csrf_token": token, "work_type": "remote", "minutes": "5", "notes": NOTE})
@@ -122,11 +118,8 @@ def test_admin_asset_edit_comes_back_with_the_typed_values(app, client, auth, ti
 def test_a_button_without_typing_just_asks_to_log_in(app, client, auth):
     """A status button tapped after the session ended keeps nothing and says so plainly;
     the log-in leads back to the ticket, not to an address that only takes POST."""
-    tech = f.user(Role.TECHNICIAN)
-    job = _job(tech)
-    auth.login(tech.email)
+    tech, job, token = _open_job(client, auth)
     client.set_cookie("lang", "en")
-    token = token_from(client.get(f"/tickets/{job.id}").get_data(as_text=True))
     _session_ends_elsewhere(app, tech.email)
     response = client.post(f"/tickets/{job.id}/status", data={
         "csrf_token": token, "to": "waiting_parts", "go": ""})
@@ -139,9 +132,7 @@ def test_a_button_without_typing_just_asks_to_log_in(app, client, auth):
 
 def test_nothing_is_kept_without_the_forms_csrf_token(app, client, auth):
     """A post without the page's CSRF token (e.g. from another site) is refused, not kept."""
-    tech = f.user(Role.TECHNICIAN)
-    job = _job(tech)
-    auth.login(tech.email)
+    tech, job, _token = _open_job(client, auth)
     _session_ends_elsewhere(app, tech.email)
     response = client.post(f"/tickets/{job.id}/work", data={
         "work_type": "remote", "minutes": "5", "notes": NOTE})
@@ -152,10 +143,7 @@ def test_nothing_is_kept_without_the_forms_csrf_token(app, client, auth):
 
 def test_a_very_long_note_is_shortened_to_fit_the_cookie(app, client, auth):
     """4000 Chinese characters cannot ride in a cookie: the start comes back, marked "…"."""
-    tech = f.user(Role.TECHNICIAN)
-    job = _job(tech)
-    auth.login(tech.email)
-    token = token_from(client.get(f"/tickets/{job.id}").get_data(as_text=True))
+    tech, job, token = _open_job(client, auth)
     _session_ends_elsewhere(app, tech.email)
     long_note = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(4000))
     response = client.post(f"/tickets/{job.id}/work", data={

@@ -13,6 +13,14 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update"]
 PHONE = {"viewport": {"width": 375, "height": 667}, "device_scale_factor": 2,
          "is_mobile": True, "has_touch": True}
+#: WeChat's in-app browser on a small Android phone (XWEB is Chromium inside WeChat).
+WECHAT_UA = ("Mozilla/5.0 (Linux; Android 13; V2148A Build/TP1A.220624.014; wv) "
+             "AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile "
+             "Safari/537.36 XWEB/1160117 MMWEBSDK/20240301 MMWEBID/6204 "
+             "MicroMessenger/8.0.48.2580(0x28003035) WeChat/arm64 Weixin NetType/WIFI "
+             "Language/zh_CN ABI/arm64")
+WECHAT_PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 3,
+                "is_mobile": True, "has_touch": True, "user_agent": WECHAT_UA}
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +35,15 @@ def browser():
 def phone(browser):
     """A fresh phone (own cookies), in Chinese like most of our requesters."""
     context = browser.new_context(locale="zh-CN", **PHONE)
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def wechat_phone(browser):
+    """A 360×640 Android phone opening pages inside WeChat, in Chinese."""
+    context = browser.new_context(locale="zh-CN", **WECHAT_PHONE)
     context.set_default_timeout(15_000)
     yield context
     context.close()

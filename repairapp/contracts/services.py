@@ -49,10 +49,12 @@ class Coverage:
 
 
 def warranty_period(acceptance: date | None, months: int) -> Period | None:
-    """Warranty runs from acceptance through the day before the same date `months` later."""
+    """Warranty covers the acceptance day through the day `months` later (Civil Code art.
+    201-203: the acceptance day is not counted, so the period ends on the corresponding day
+    of the last month, or on that month's last day where it has none)."""
     if acceptance is None or months <= 0:
         return None
-    return Period(acceptance, acceptance + relativedelta(months=months) - timedelta(days=1))
+    return Period(acceptance, acceptance + relativedelta(months=months))  # clamps month ends
 
 
 def resolve_coverage(warranty: Period | None, contracts: list[Period], day: date) -> Coverage:

@@ -71,8 +71,8 @@ def test_coverage_timeline_shows_warranty_contracts_and_gaps(client, admin):
     machine = f.asset(accepted=date(2022, 1, 1))
     f.contract(machine, plans["A"], date(2023, 6, 1), date(2024, 5, 31), number="HT-9")
     page = client.get(f"/assets/{machine.id}").get_data(as_text=True)
-    assert "2022-01-01 – 2022-12-31" in page  # warranty
-    assert "2023-01-01 – 2023-05-31" in page  # the lapse before the contract
+    assert "2022-01-01 – 2023-01-01" in page  # warranty ends on the anniversary (Civil Code)
+    assert "2023-01-02 – 2023-05-31" in page  # the lapse before the contract
     assert "Contract HT-9" in page and "2024-06-01 – today" in page
 
 

@@ -15,18 +15,26 @@ from repairapp.contracts.services import (
 
 ACCEPTED = date(2025, 3, 15)
 WARRANTY = warranty_period(ACCEPTED, 12)
-CONTRACT = Period(date(2026, 3, 15), date(2027, 3, 14), contract_id=7)
+CONTRACT = Period(date(2026, 3, 16), date(2027, 3, 15), contract_id=7)  # right after warranty
 
 
-def test_warranty_runs_to_the_day_before_the_anniversary():
-    """12 months from 2025-03-15 cover through 2026-03-14 inclusive."""
-    assert Period(date(2025, 3, 15), date(2026, 3, 14)) == WARRANTY
+def test_warranty_ends_on_the_corresponding_day():
+    """Civil Code art. 201-203: 12 months from 2025-03-15 (not counted) end on 2026-03-15."""
+    assert Period(date(2025, 3, 15), date(2026, 3, 15)) == WARRANTY
 
 
-def test_warranty_from_month_end_clamps_to_shorter_month():
-    """Accepted on 31 January, one month covers through 27 or 28 February, not into March."""
-    assert warranty_period(date(2025, 1, 31), 1).end == date(2025, 2, 27)
-    assert warranty_period(date(2024, 1, 31), 1).end == date(2024, 2, 28)
+@pytest.mark.parametrize("accepted,months,end", [
+    (date(2025, 1, 31), 1, date(2025, 2, 28)),    # no 31 February: that month's last day
+    (date(2024, 1, 31), 1, date(2024, 2, 29)),    # leap year
+    (date(2024, 2, 29), 12, date(2025, 2, 28)),   # from a leap day into a common year
+    (date(2024, 2, 29), 48, date(2028, 2, 29)),   # into the next leap year
+    (date(2025, 8, 31), 6, date(2026, 2, 28)),
+    (date(2025, 4, 30), 1, date(2025, 5, 30)),    # a 30th stays the 30th in a longer month
+    (date(2025, 12, 31), 12, date(2026, 12, 31)),
+])
+def test_warranty_ends_at_month_ends_and_leap_days(accepted, months, end):
+    """Where the last month has no corresponding day, the period ends on its last day."""
+    assert warranty_period(accepted, months) == Period(accepted, end)
 
 
 @pytest.mark.parametrize("months,accepted", [(0, ACCEPTED), (12, None)])
@@ -38,8 +46,8 @@ def test_no_warranty_without_acceptance_or_months(months, accepted):
 @pytest.mark.parametrize("day,state", [
     (date(2025, 3, 14), CoverageState.NOT_COVERED),   # day before acceptance
     (date(2025, 3, 15), CoverageState.WARRANTY),      # acceptance day
-    (date(2026, 3, 14), CoverageState.WARRANTY),      # last warranty day
-    (date(2026, 3, 15), CoverageState.LAPSED),        # first day after: lapsed
+    (date(2026, 3, 15), CoverageState.WARRANTY),      # last warranty day (the anniversary)
+    (date(2026, 3, 16), CoverageState.LAPSED),        # first day after: lapsed
 ])
 def test_warranty_boundaries(day, state):
     """Warranty starts on acceptance day and ends after its last day."""
@@ -47,10 +55,10 @@ def test_warranty_boundaries(day, state):
 
 
 @pytest.mark.parametrize("day,state", [
-    (date(2026, 3, 14), CoverageState.WARRANTY),
-    (date(2026, 3, 15), CoverageState.CONTRACT),      # contract start day
-    (date(2027, 3, 14), CoverageState.CONTRACT),      # contract end day, inclusive
-    (date(2027, 3, 15), CoverageState.LAPSED),        # day after the end
+    (date(2026, 3, 15), CoverageState.WARRANTY),
+    (date(2026, 3, 16), CoverageState.CONTRACT),      # contract start day
+    (date(2027, 3, 15), CoverageState.CONTRACT),      # contract end day, inclusive
+    (date(2027, 3, 16), CoverageState.LAPSED),        # day after the end
 ])
 def test_contract_boundaries(day, state):
     """A contract covers both its start and end days and lapses the day after."""
@@ -70,7 +78,7 @@ def test_lapsed_reports_the_first_uncovered_day_of_the_latest_period():
     result = resolve_coverage(WARRANTY, [CONTRACT], date(2027, 6, 1))
     assert result.state is CoverageState.LAPSED
     assert result.period == CONTRACT
-    assert result.lapsed_on == date(2027, 3, 15)
+    assert result.lapsed_on == date(2027, 3, 16)
     assert result.is_chargeable
 
 

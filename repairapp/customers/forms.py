@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from repairapp.main.phones import phone_number
+
 
 class CustomerForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -17,7 +19,8 @@ class SiteForm(FlaskForm):
     timezone = StringField(_l("Time zone"), default="Asia/Shanghai",
                            validators=[DataRequired(), Length(max=64)])
     contact_name = StringField(_l("Contact"), validators=[Optional(), Length(max=100)])
-    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])
+    contact_phone = StringField(_l("Contact phone"), validators=[
+        Optional(), Length(max=40), phone_number])
     is_archived = BooleanField(_l("Archived"))
 
     def validate_timezone(self, field):

@@ -1,6 +1,5 @@
 """The public repair-request form and the "add to the open ticket" form."""
 
-import re
 import uuid
 
 from flask import current_app
@@ -20,11 +19,11 @@ from wtforms.validators import (
 )
 
 from repairapp.contracts.models import Severity
+from repairapp.main.phones import phone_number
 from repairapp.tickets.photos import PhotoError, reencode
 from repairapp.wording import CATEGORY
 
 MAX_PHOTOS = 3
-PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-]{6,24}$")
 
 CATEGORY_CHOICES = [SelectChoice(category.value, label) for category, label in CATEGORY.items()]
 #: Impact as a requester sees it, and the severity it means for the SLA.
@@ -38,12 +37,6 @@ IMPACT_CHOICES = [
     SelectChoice("partial", _l("Partly working")),
     SelectChoice("minor", _l("Minor, can wait")),
 ]
-
-
-def _check_phone(form, field):
-    digits = re.sub(r"\D", "", field.data or "")
-    if not PHONE_CHARS.match(field.data or "") or not 6 <= len(digits) <= 15:
-        raise ValidationError(_l("Enter a phone number we can call, e.g. 138 0013 8000."))
 
 
 class PhotosMixin:
@@ -73,7 +66,7 @@ class RequestForm(PhotosMixin, FlaskForm):
     name = StringField(_l("Your name"), validators=[
         DataRequired(_l("Tell us your name.")), Length(max=100)])
     phone = StringField(_l("Your phone"), validators=[
-        DataRequired(_l("Tell us a phone number.")), _check_phone])
+        DataRequired(_l("Tell us a phone number.")), Length(max=40), phone_number])
     email = EmailField(_l("Email for updates (optional)"), validators=[
         Optional(), Length(max=254), Email(_l("Check the email address, e.g. name@company.com."))])
     #: Random per rendered form; the same key twice means the same request.

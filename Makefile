@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 I18N   := repairapp/translations
 
-.PHONY: run test test-sqlite test-postgres lint i18n-extract i18n-update translations bench clean
+.PHONY: run demo test test-sqlite test-postgres lint i18n-extract i18n-update translations bench clean
 
 $(BIN)/python:
 	.ci/system-deps run
@@ -26,14 +26,19 @@ $(VENV)/.test-deps: requirements.txt tests/requirements.txt | $(BIN)/python
 translations: $(VENV)/.run-deps
 	$(BIN)/pybabel compile -d $(I18N) -D messages --statistics
 
-## make run: install, migrate, load the demo into an empty database, serve on 127.0.0.1:5000
-run: $(VENV)/.run-deps translations
-	$(FLASK) db upgrade
-	$(FLASK) demo load --base-url http://$(HOST):$(PORT)
+## make run: install, migrate, load the demo into an empty database, serve on 127.0.0.1:5000.
+## `make run HOST=0.0.0.0` serves the LAN: links, scan URLs and printed labels then carry this
+## machine's LAN address (REPAIRAPP_PUBLIC_URL, when set, wins), so a phone on the Wi-Fi works.
+run: $(VENV)/.run-deps translations demo
 	@echo "\nNotifications go out when \`$(FLASK) sla sweep\` runs (cron: every minute)."
-	@echo "\nServing on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	REPAIRAPP_PUBLIC_URL=$${REPAIRAPP_PUBLIC_URL:-http://$(HOST):$(PORT)} \
-		$(FLASK) run --host $(HOST) --port $(PORT)
+	@url=$${REPAIRAPP_PUBLIC_URL:-$$($(FLASK) demo url http://$(HOST):$(PORT) 2>/dev/null)} && \
+	echo "\nServing on $$url  (Ctrl-C to stop)" && \
+	REPAIRAPP_PUBLIC_URL=$$url exec $(FLASK) run --host $(HOST) --port $(PORT)
+
+## make demo: migrate, load the demo into an empty database, print the logins and links
+demo:
+	$(FLASK) db upgrade
+	@$(FLASK) demo load --base-url $${REPAIRAPP_PUBLIC_URL:-http://$(HOST):$(PORT)}
 
 ## make test: the whole suite on SQLite, then on a real PostgreSQL server started here
 test: $(VENV)/.test-deps translations

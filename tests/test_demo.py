@@ -1,6 +1,11 @@
 """`flask demo load`: what `make run` shows a newcomer."""
 
+import ipaddress
+import os
 import re
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -10,7 +15,14 @@ from repairapp.contracts.models import CoverageState, ServiceLevel, ServicePlan
 from repairapp.contracts.services import coverage_for_asset
 from repairapp.customers.models import Customer, Site
 from repairapp.db import utcnow
+from repairapp.demo import DEMO_PASSWORD, address, load_demo
 from repairapp.extensions import db
+from repairapp.notifications.models import Notification, NotificationKind
+from repairapp.sla.calendar import Calendar
+from repairapp.sla.services import due_times
+from repairapp.tickets.models import EventKind, Status, Ticket
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_demo_covers_every_state_and_tier_and_prints_logins(runner, client):
@@ -55,3 +67,138 @@ def test_demo_plans_count_their_tiers_working_hours(runner, client):
     eight_hours = db.session.scalar(sa.select(Asset).where(Asset.tag == "EQ-00103"))
     page = client.get(f"/r/{eight_hours.active_label.code}").get_data(as_text=True)
     assert "8 h site: working hours only (Mon–Fri 08:30–12:00, 13:00–17:30" in page
+
+
+NOW = datetime(2026, 6, 10, 2, 30, tzinfo=UTC)  # a Wednesday, 10:30 in Shanghai
+
+
+def _load(now: datetime = NOW) -> list[Ticket]:
+    load_demo(now=now)
+    db.session.commit()
+    return list(db.session.scalars(sa.select(Ticket).order_by(Ticket.id)))
+
+
+def test_every_technician_has_open_jobs_in_the_working_states(client, auth):
+    """Each technician's My jobs lists several open jobs; together they are acknowledged,
+    on the way, on site and waiting for parts; the dispatch queue has new requests."""
+    tickets = _load(utcnow())
+    technicians = db.session.scalars(sa.select(User).where(User.role == Role.TECHNICIAN)).all()
+    states = set()
+    for tech in technicians:
+        mine = [t for t in tickets if t.assignee_id == tech.id and t.is_open]
+        assert len({t.status for t in mine}) >= 3, tech.email
+        states |= {t.status for t in mine}
+        auth.login(tech.email, DEMO_PASSWORD)
+        page = client.get("/jobs/").get_data(as_text=True)
+        assert all(t.number in page for t in mine)
+        auth.logout()
+    assert {Status.ACKNOWLEDGED, Status.ON_THE_WAY, Status.ON_SITE,
+            Status.WAITING_PARTS} <= states
+    new = [t for t in tickets if t.status is Status.NEW]
+    assert len(new) >= 2 and all(t.assignee_id is None for t in new)
+    auth.login("dispatch@example.com", DEMO_PASSWORD)
+    queue = client.get("/dispatch/").get_data(as_text=True)
+    assert all(t.number in queue for t in new)
+
+
+def test_closed_history_spans_months_with_ratings_a_breach_and_a_reopen():
+    """Months of closed tickets: rated through the tracking page's service, closed by the
+    system, answered late and fixed late (recorded and escalated), one reopened and fixed."""
+    tickets = _load()
+    closed = [t for t in tickets if t.status is Status.CLOSED]
+    assert NOW - min(t.created_at for t in closed) >= timedelta(days=60)
+    assert max(t.closed_at for t in closed) < NOW
+    rated = [t for t in closed if t.rating]
+    assert len(rated) >= 10 and {t.rating for t in rated} >= {5, 4}
+    for t in rated:
+        assert [(e.to_value, e.note) for e in t.events if e.kind is EventKind.RATED] == \
+            [(str(t.rating), t.rating_comment)]
+    assert any(t.rating is None and t.events[-2].kind is EventKind.STATUS
+               and t.events[-1].actor_name == "" for t in closed)  # closed by the system
+    late = [t for t in closed if t.resolution_breached]
+    assert late and all(t.resolved_at > t.resolution_due_at for t in late)
+    slow = [t for t in closed if t.response_breached]
+    assert slow and all(t.responded_at > t.response_due_at for t in slow)
+    announced = {(n.ticket_id, n.kind) for n in db.session.scalars(sa.select(Notification))}
+    assert (late[0].id, NotificationKind.RESOLUTION_BREACHED) in announced
+    assert (slow[0].id, NotificationKind.RESPONSE_BREACHED) in announced
+    reopened = [t for t in closed if t.reopen_count]
+    assert reopened and reopened[0].rating
+    moves = [(e.from_value, e.to_value) for e in reopened[0].events if e.kind is EventKind.STATUS]
+    assert moves.count(("resolved", "in_progress")) == 1 and moves.count((None, "resolved")) == 0
+    assert [to for _start, to in moves].count("resolved") == 2
+
+
+def test_demo_times_are_consistent_and_in_the_past():
+    """Every ticket's events run forward and end before now; due times are what the plan's
+    calendar gives for the filing time; breach flags match the deadlines."""
+    tickets = _load()
+    for t in tickets:
+        times = [e.created_at for e in t.events]
+        assert times == sorted(times) and times[-1] <= NOW and times[0] == t.created_at
+        assert [log.created_at for log in t.work_logs] == sorted(
+            log.created_at for log in t.work_logs)
+        calendar = Calendar.from_json(t.sla_calendar)
+        assert (t.response_due_at, t.resolution_due_at) == due_times(
+            t.sla_targets, t.severity, t.created_at, calendar, t.asset.site.timezone)
+        assert t.response_breached == bool(t.responded_at and t.responded_at > t.response_due_at
+                                           or not t.responded_at and NOW > t.response_due_at)
+    notes = db.session.scalars(sa.select(Notification)).all()
+    assert max(n.created_at for n in notes) <= NOW
+
+
+def test_demo_pages_have_something_to_show(client, auth):
+    """Ticket pages show timelines and tracking pages the requester's view, on first run."""
+    tickets = _load(utcnow())
+    client.set_cookie("lang", "en")
+    for t in (tickets[0], tickets[-1], next(t for t in tickets if t.reopen_count)):
+        page = client.get(f"/t/{t.tracking_token}")
+        assert page.status_code == 200 and t.number in page.get_data(as_text=True)
+    auth.login("dispatch@example.com", DEMO_PASSWORD)
+    for t in tickets[:3]:
+        page = client.get(f"/tickets/{t.id}").get_data(as_text=True)
+        assert t.assignee.name in page and t.requester_name in page
+
+
+def test_lan_address_is_a_usable_address_or_none():
+    """The helper never offers loopback or the wildcard: a phone could not open those."""
+    for probe in (address.PROBE, "127.0.0.1"):
+        found = address.lan_address(probe)
+        assert found is None or not (ipaddress.ip_address(found).is_loopback
+                                     or ipaddress.ip_address(found).is_unspecified)
+
+
+def test_wildcard_hosts_become_the_lan_address_and_fall_back_to_loopback():
+    """0.0.0.0 and :: become the LAN address with the port kept; with no network, 127.0.0.1
+    and a flag saying so; other hosts pass through."""
+    lan = lambda: "192.168.1.23"  # noqa: E731
+    assert address.reachable_url("http://0.0.0.0:5000", lan) == ("http://192.168.1.23:5000", True)
+    assert address.reachable_url("http://[::]:8080/x", lan) == ("http://192.168.1.23:8080/x", True)
+    assert address.reachable_url("http://0.0.0.0:5000", lambda: None) == \
+        ("http://127.0.0.1:5000", False)
+    assert address.reachable_url("https://repair.example.com", lambda: None) == \
+        ("https://repair.example.com", True)
+
+
+def test_demo_url_command_prints_this_machines_address(runner):
+    """`flask demo url http://0.0.0.0:5000` prints what a phone opens (warning without a LAN)."""
+    result = runner.invoke(args=["demo", "url", "http://0.0.0.0:5000"])
+    found = address.lan_address()
+    assert result.stdout.strip() == f"http://{found or '127.0.0.1'}:5000"
+    assert ("No network found" in result.stderr) == (found is None)
+
+
+def test_make_demo_with_host_0000_prints_lan_urls(app):
+    """`make run HOST=0.0.0.0` prints scan and tracking URLs on the LAN address, not 0.0.0.0
+    (the Makefile's demo step, run for real against the test database)."""
+    db.session.commit()
+    env = {k: v for k, v in os.environ.items() if k != "REPAIRAPP_PUBLIC_URL"}
+    env["DATABASE_URL"] = app.config["SQLALCHEMY_DATABASE_URI"]
+    out = subprocess.run(["make", "--no-print-directory", "demo", "HOST=0.0.0.0", "PORT=5055"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+    base = f"http://{address.lan_address() or '127.0.0.1'}:5055"
+    urls = re.findall(r"https?://\S+", out)
+    assert len(urls) == 4 and all(u.startswith(base + "/") for u in urls)
+    assert re.search(rf"{re.escape(base)}/t/\S+", out) and "0.0.0.0" not in out
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Asset)) == 12

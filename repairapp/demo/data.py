@@ -1,27 +1,21 @@
-"""Demo data for `make run`: every coverage state, every tier, four staff accounts."""
+"""The demo's reference data: plans and calendars, customers, assets in every coverage
+state, contracts of every tier, four staff accounts."""
 
-import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
-
-import click
-import sqlalchemy as sa
-from flask.cli import AppGroup
 
 from repairapp.accounts.models import Role, User
 from repairapp.assets.models import Asset
 from repairapp.assets.services import issue_label
-from repairapp.contracts.models import Contract, PlanKind, ServiceLevel, ServicePlan, Severity
+from repairapp.contracts.models import Contract, PlanKind, ServiceLevel, ServicePlan
 from repairapp.customers.models import Customer, Site
 from repairapp.db import utcnow
+from repairapp.demo import history
 from repairapp.extensions import db
 from repairapp.sla.models import ServiceCalendar
-from repairapp.tickets.models import Category
-from repairapp.tickets.services import file_ticket
 
-demo_cli = AppGroup("demo", help="Demo data.")
-
+DEMO_SEED = 2026
 DEMO_PASSWORD = "demo-repair-2026"
 STAFF = [
     (Role.ADMIN, "admin@example.com", "管理员 Admin"),
@@ -120,8 +114,9 @@ def _contracts(assets, tiers, plans, today: date) -> None:
     for n, (asset, tier) in enumerate(zip(assets, tiers, strict=True)):
         if tier is None:
             continue
-        # Lapsed: a B contract that ended a month ago. Others run from 100 days ago.
-        start, end = (-395, -31) if tier == "lapsed" else (-100, 265)
+        # Lapsed: a B contract that ended a month ago. Others run for a year from 200 days
+        # ago, so the demo's four months of history fall inside them.
+        start, end = (-395, -31) if tier == "lapsed" else (-200, 165)
         plan = by_level["B" if tier == "lapsed" else tier]
         start, end = today + timedelta(days=start), today + timedelta(days=end)
         db.session.add(Contract(
@@ -129,46 +124,30 @@ def _contracts(assets, tiers, plans, today: date) -> None:
             start_date=start, end_date=end, amount=Decimal("12800.00"), assets=[asset]))
 
 
-def load_demo() -> list[Asset]:
-    """Fill an empty database with the demo; returns the assets."""
-    today = utcnow().astimezone(ZoneInfo("Asia/Shanghai")).date()
+def _staff() -> list[User]:
+    users = []
+    for role, email, name in STAFF:
+        user = User(email=email, name=name, role=role)
+        user.set_password(DEMO_PASSWORD)
+        users.append(user)
+    db.session.add_all(users)
+    return users
+
+
+def load_demo(now: datetime | None = None, seed: int = DEMO_SEED) -> list[Asset]:
+    """Fill an empty database with the demo as of `now`; returns the assets."""
+    now = now or utcnow()
+    today = now.astimezone(ZoneInfo("Asia/Shanghai")).date()
     plans = [_plan(*p) for p in PLANS]
     calendars = _calendars()
     for plan in plans:
         if plan.service_level in PLAN_CALENDAR:
             plan.calendar = calendars[PLAN_CALENDAR[plan.service_level]]
     db.session.add_all(plans)
-    for role, email, name in STAFF:
-        user = User(email=email, name=name, role=role)
-        user.set_password(DEMO_PASSWORD)
-        db.session.add(user)
+    staff = _staff()
     sites = _customers()
     assets, tiers = _assets(sites, today)
     _contracts(assets, tiers, plans, today)
     db.session.flush()
-    file_ticket(assets[5], category=Category.SOFTWARE, severity=Severity.CRITICAL,
-                description="WMS 界面无法登录 / WMS screen will not log in",
-                requester_name="周师傅", requester_phone="139 0000 0001",
-                idempotency_key=uuid.uuid4().hex)
+    history.tell(now, seed, staff, assets)
     return assets
-
-
-@demo_cli.command("load")
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
-def load_command(base_url: str) -> None:
-    """Load demo data into an empty database, then print logins and scan URLs."""
-    if db.session.scalar(sa.select(sa.func.count()).select_from(Customer)):
-        click.echo("Database already has data; not loading the demo again.")
-    else:
-        load_demo()
-        db.session.commit()
-        click.echo("Demo data loaded.")
-    click.echo("\nDemo logins (role, email, password):")
-    for role, email, _name in STAFF:
-        click.echo(f"  {role.value:<11} {email:<24} {DEMO_PASSWORD}")
-    click.echo("\nScan URLs (open on a phone or in a narrow window):")
-    for tag, what in (("EQ-00101", "in warranty"), ("EQ-00106", "level A contract, open ticket"),
-                      ("EQ-00109", "lapsed contract, chargeable")):
-        asset = db.session.scalar(sa.select(Asset).where(Asset.tag == tag))
-        if asset and asset.active_label:
-            click.echo(f"  {base_url}/r/{asset.active_label.code}   {tag} {what}")

@@ -93,7 +93,8 @@ def ticket(asset_=None, *, assignee=None, severity=None, status=None, now=None, 
     new = file_ticket(asset_ or asset(), category=kw.pop("category", Category.ERROR),
                       severity=severity or Severity.CRITICAL, description=kw.pop("description", ""),
                       requester_name=kw.pop("requester_name", "Zhou"),
-                      requester_phone="13900000001", idempotency_key=f"key-{next(_seq):012d}",
+                      requester_phone=kw.pop("requester_phone", "13900000001"),
+                      idempotency_key=f"key-{next(_seq):012d}",
                       requester_email=kw.pop("requester_email", ""),
                       now=now, photos=kw.pop("photos", ()))
     new.assignee = assignee

@@ -1,4 +1,4 @@
-"""tickets merged into an earlier one (placeholder, filled by the dispatch work)
+"""duplicate tickets: a later ticket on the same machine merged into the earlier one
 
 Revision ID: 0013
 Revises: 0012
@@ -17,8 +17,14 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('merged_into_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_tickets_merged_into_id_tickets'),
+                                    'tickets', ['merged_into_id'], ['id'])
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_tickets_merged_into_id_tickets'),
+                                 type_='foreignkey')
+        batch_op.drop_column('merged_into_id')

@@ -16,6 +16,7 @@ from repairapp.customers.models import Customer, Site
 from repairapp.db import utcnow
 from repairapp.extensions import db
 from repairapp.main.imports import import_view
+from repairapp.pagination import paginate
 from repairapp.tickets.models import Ticket
 
 bp = Blueprint("assets", __name__, url_prefix="/assets")
@@ -40,12 +41,13 @@ def index():
     q = request.args.get("q", "").strip()
     archived = request.args.get("archived") == "1"
     query = (sa.select(Asset).options(joinedload(Asset.site).joinedload(Site.customer))
-             .where(Asset.is_archived.is_(archived)).order_by(Asset.tag).limit(200))
+             .where(Asset.is_archived.is_(archived)).order_by(Asset.tag, Asset.id))
     if q:
         like = f"%{q}%"
         query = query.where(sa.or_(Asset.tag.ilike(like), Asset.name.ilike(like),
                                    Asset.model.ilike(like), Asset.serial_number.ilike(like)))
-    return render_template("assets/index.html", assets=db.session.scalars(query), q=q,
+    page = paginate(query)
+    return render_template("assets/index.html", assets=page.items, page=page, q=q,
                            archived=archived)
 
 

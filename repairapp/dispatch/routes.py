@@ -8,6 +8,9 @@ from repairapp.customers.models import Customer, Site
 from repairapp.db import utcnow
 from repairapp.dispatch.services import Filters, queue, technician_load
 from repairapp.extensions import db
+from repairapp.pagination import paginate
+from repairapp.tickets.forms import MergeForm
+from repairapp.tickets.merge import duplicates_of
 
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
 
@@ -26,11 +29,15 @@ def _int(name: str) -> int | None:
 
 @bp.get("/")
 def index():
-    filters = Filters(view=request.args.get("view", "triage"), customer_id=_int("customer"),
-                      site_id=_int("site"), technician_id=_int("technician"),
-                      breached=request.args.get("breached") == "1")
-    load = technician_load()
+    q = request.args.get("q", "").strip()[:100]
+    # A search looks through every ticket unless a view was chosen as well.
+    filters = Filters(view=request.args.get("view") or ("all" if q else "triage"),
+                      customer_id=_int("customer"), site_id=_int("site"),
+                      technician_id=_int("technician"),
+                      breached=request.args.get("breached") == "1", q=q)
+    page = paginate(queue(filters, utcnow()))
     return render_template(
-        "dispatch/index.html", tickets=queue(filters, utcnow()), filters=filters, load=load,
+        "dispatch/index.html", page=page, duplicates=duplicates_of(page.items),
+        merge_form=MergeForm(formdata=None), filters=filters, load=technician_load(),
         now=utcnow(), customers=db.session.scalars(sa.select(Customer).order_by(Customer.name)),
         sites=db.session.scalars(sa.select(Site).order_by(Site.name)))

@@ -1,5 +1,6 @@
 """The dispatcher's queue and the technicians' load."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -8,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from repairapp.accounts.models import Role, User
 from repairapp.assets.models import Asset
-from repairapp.customers.models import Site
+from repairapp.customers.models import Customer, Site
 from repairapp.extensions import db
 from repairapp.jobs.services import NEXT_DUE
 from repairapp.tickets.models import OPEN_STATUSES, Status, Ticket
@@ -25,6 +26,8 @@ class Filters:
     site_id: int | None = None
     technician_id: int | None = None
     breached: bool = False
+    #: One search box: ticket number, requester phone, asset tag or customer name.
+    q: str = ""
 
 
 def _by_view(query, view: str):
@@ -43,23 +46,50 @@ def breached(now: datetime):
     return sa.or_(NEXT_DUE < now, Ticket.responded_at > Ticket.response_due_at)
 
 
-def queue(filters: Filters, now: datetime, limit: int = 200) -> list[Ticket]:
-    """Tickets matching the filters, most urgent deadline first, then oldest."""
-    query = _by_view(sa.select(Ticket), filters.view).options(
+#: "R000123", "r123", "#123" or "123": the number users see is "R" and the id.
+NUMBER = re.compile(r"#?[Rr]?\s*(\d{1,9})")
+#: A query made only of what people type in phone numbers.
+PHONE_LIKE = re.compile(r"[\d\s()+\-.]+")
+
+
+def _digits_only(column):
+    """The column without the spaces, dashes, brackets, dots and plus people type in phones."""
+    for char in " -()+.":
+        column = sa.func.replace(column, char, "")
+    return column
+
+
+def matching(q: str):
+    """Tickets whose number, requester phone (digits, at least 4), asset tag or customer
+    name (substring, any case) match `q`; needs Asset and Customer joined."""
+    conditions = [Asset.tag.icontains(q, autoescape=True),
+                  Customer.name.icontains(q, autoescape=True)]
+    if number := NUMBER.fullmatch(q):
+        conditions.append(Ticket.id == int(number[1]))
+    digits = re.sub(r"\D", "", q)
+    if len(digits) >= 4 and PHONE_LIKE.fullmatch(q):
+        conditions.append(_digits_only(Ticket.requester_phone).contains(digits))
+    return sa.or_(*conditions)
+
+
+def queue(filters: Filters, now: datetime) -> sa.Select:
+    """Tickets matching the filters and search, most urgent deadline first, then oldest."""
+    query = _by_view(sa.select(Ticket), filters.view).join(Ticket.asset).options(
         joinedload(Ticket.asset).joinedload(Asset.site).joinedload(Site.customer),
         joinedload(Ticket.assignee))
+    if filters.q:
+        query = query.join(Ticket.customer).where(matching(filters.q))
     if filters.customer_id:
         query = query.where(Ticket.customer_id == filters.customer_id)
     if filters.site_id:
-        query = query.join(Ticket.asset).where(Asset.site_id == filters.site_id)
+        query = query.where(Asset.site_id == filters.site_id)
     if filters.technician_id == UNASSIGNED:
         query = query.where(Ticket.assignee_id.is_(None))
     elif filters.technician_id:
         query = query.where(Ticket.assignee_id == filters.technician_id)
     if filters.breached:
         query = query.where(Ticket.status.in_(OPEN_STATUSES), breached(now))
-    order = (NEXT_DUE.asc().nulls_last(), Ticket.created_at, Ticket.id)
-    return list(db.session.scalars(query.order_by(*order).limit(limit)))
+    return query.order_by(NEXT_DUE.asc().nulls_last(), Ticket.created_at, Ticket.id)
 
 
 def technician_load() -> list[tuple[User, int]]:

@@ -18,6 +18,7 @@ from repairapp.notifications.models import (
     Transport,
 )
 from repairapp.notifications.transports import SendError, Smtp, post_webhook, send_email
+from repairapp.pagination import paginate
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -55,11 +56,11 @@ def _save(form: ChannelForm, channel: Channel) -> None:
 def index():
     channels = db.session.scalars(sa.select(Channel).order_by(Channel.customer_id.is_not(None),
                                                               Channel.name))
-    recent = db.session.scalars(sa.select(Delivery).order_by(Delivery.id.desc()).limit(50))
+    page = paginate(sa.select(Delivery).order_by(Delivery.id.desc()))
     by_status = dict(db.session.execute(sa.select(Delivery.status, sa.func.count())
                                         .group_by(Delivery.status)).all())
     return render_template(
-        "notifications/index.html", channels=channels, recent=recent,
+        "notifications/index.html", channels=channels, recent=page.items, page=page,
         waiting=sum(by_status.get(s, 0) for s in outbox.WAITING),
         failed=by_status.get(DeliveryStatus.FAILED, 0), email_ready=_smtp() is not None)
 

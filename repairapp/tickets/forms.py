@@ -66,3 +66,11 @@ class TriageForm(FlaskForm):
                                                     for k, v in SEVERITY.items()])
     category = SelectField(_l("Category"), choices=[SelectChoice(k.value, v)
                                                     for k, v in CATEGORY.items()])
+
+
+class MergeForm(FlaskForm):
+    """One tap: close this ticket as a duplicate of the earlier open one `into`."""
+
+    into = IntegerField(validators=[DataRequired()])
+    #: Where to go afterwards (the queue page the button was on); a local path only.
+    next = HiddenField()

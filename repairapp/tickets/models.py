@@ -64,6 +64,10 @@ class EventKind(enum.Enum):
     SEVERITY = "severity"
     CATEGORY = "category"
     RATED = "rated"
+    #: This ticket was closed as a duplicate of an earlier one (to_value: its number).
+    MERGED = "merged"
+    #: A later duplicate's text and photos joined this ticket (from_value: its number).
+    MERGED_IN = "merged_in"
 
 
 def _enum(cls, length=20):
@@ -128,6 +132,9 @@ class Ticket(db.Model):
     rating: Mapped[int | None]
     rating_comment: Mapped[str] = mapped_column(sa.Text, default="")
     reopen_count: Mapped[int] = mapped_column(default=0)
+    #: Closed as a duplicate of this earlier ticket on the same machine; the requester's
+    #: tracking link then follows that one.
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tickets.id"))
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     responded_at: Mapped[datetime | None]
@@ -140,6 +147,7 @@ class Ticket(db.Model):
     customer: Mapped[Customer] = relationship()
     assignee: Mapped[User | None] = relationship()
     plan: Mapped[ServicePlan | None] = relationship()
+    merged_into: Mapped["Ticket | None"] = relationship(remote_side=[id])
     events: Mapped[list["TicketEvent"]] = relationship(
         back_populates="ticket", order_by="TicketEvent.id"
     )

@@ -7,7 +7,15 @@ from repairapp.db import utcnow
 from repairapp.dispatch.services import technician_load
 from repairapp.extensions import db
 from repairapp.notifications import services as notifications
-from repairapp.tickets.forms import AssignForm, ResolveForm, StatusForm, TriageForm, WorkLogForm
+from repairapp.tickets.forms import (
+    AssignForm,
+    MergeForm,
+    ResolveForm,
+    StatusForm,
+    TriageForm,
+    WorkLogForm,
+)
+from repairapp.tickets.merge import duplicate_of
 from repairapp.tickets.models import Status, Ticket
 from repairapp.tickets.workflow import Actor, actor_for, allowed
 
@@ -17,6 +25,12 @@ def earlier_tickets(ticket: Ticket, limit: int = 5) -> list[Ticket]:
     return list(db.session.scalars(
         sa.select(Ticket).where(Ticket.asset_id == ticket.asset_id, Ticket.id != ticket.id)
         .order_by(Ticket.id.desc()).limit(limit)))
+
+
+def merged_from(ticket: Ticket) -> list[Ticket]:
+    """Later duplicates merged into this ticket: who else reported it, and how to reach them."""
+    return list(db.session.scalars(
+        sa.select(Ticket).where(Ticket.merged_into_id == ticket.id).order_by(Ticket.id)))
 
 
 def assign_choices(ticket: Ticket, user: User) -> list[tuple[str, str]]:
@@ -46,6 +60,9 @@ def detail_context(ticket: Ticket, user: User, **forms) -> dict:
         "triage_form": forms.get("triage_form") or TriageForm(
             formdata=None, severity=ticket.severity.value, category=ticket.category.value),
         "earlier": earlier_tickets(ticket),
+        "duplicate_of": duplicate_of(ticket),
+        "merged_from": merged_from(ticket),
+        "merge_form": MergeForm(formdata=None),
         "notices": notifications.history(ticket.id),
         "billing_total": total_of(ticket),
         "now": utcnow(),

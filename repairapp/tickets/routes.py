@@ -1,5 +1,7 @@
 """A ticket for staff: details, history, and everything a technician or dispatcher does."""
 
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -11,7 +13,15 @@ from repairapp.contracts.models import Severity
 from repairapp.extensions import db
 from repairapp.sla.billing import Terms
 from repairapp.tickets import work
-from repairapp.tickets.forms import AssignForm, ResolveForm, StatusForm, TriageForm, WorkLogForm
+from repairapp.tickets.forms import (
+    AssignForm,
+    MergeForm,
+    ResolveForm,
+    StatusForm,
+    TriageForm,
+    WorkLogForm,
+)
+from repairapp.tickets.merge import merge as merge_tickets
 from repairapp.tickets.models import Category, Status, Ticket, TicketPhoto, WorkType
 from repairapp.tickets.pages import assign_choices, detail_context
 from repairapp.tickets.workflow import TransitionError, actor_for, change_status
@@ -149,6 +159,24 @@ def triage(ticket_id: int):
         work.set_category(ticket, Category(form.category.data), current_user)
 
     return _apply(ticket_id, regrade, _("Severity and category saved; due times recomputed."))
+
+
+@bp.post("/<int:ticket_id>/merge")
+def merge(ticket_id: int):
+    """Close this ticket as a duplicate of an earlier open one on the same machine."""
+    ticket = _ticket_or_404(ticket_id)
+    form = MergeForm()
+    if not current_user.is_dispatcher:
+        abort(403)
+    if not form.validate_on_submit():
+        abort(400)
+    earlier = db.get_or_404(Ticket, form.into.data)
+    back = form.next.data or ""
+    back = back if back.startswith("/") and not urlsplit(back).netloc else None
+    return _apply(ticket_id, lambda: merge_tickets(ticket, earlier, current_user),
+                  _("%(later)s closed as a duplicate of %(earlier)s; its text and photos are "
+                    "now on %(earlier)s.", later=ticket.number, earlier=earlier.number),
+                  back or url_for(".detail", ticket_id=earlier.id))
 
 
 @bp.get("/<int:ticket_id>/photos/<int:photo_id>")

@@ -7,6 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from repairapp.extensions import csrf, db
 from repairapp.tickets import services as tickets
 from repairapp.tickets import work
+from repairapp.tickets.merge import followed
 from repairapp.tickets.models import Status
 from repairapp.tickets.workflow import TransitionError
 from repairapp.tracking.forms import ConfirmForm, ReopenForm
@@ -30,7 +31,13 @@ def _render(ticket, confirm_form=None, reopen_form=None, status: int = 200):
 
 @bp.get("/<token>")
 def show(token: str):
-    return _render(_ticket_or_404(token))
+    ticket = _ticket_or_404(token)
+    if ticket.merged_into_id is None:
+        return _render(ticket)
+    # Merged as a duplicate: the earlier ticket's progress, never its link or its verdict.
+    earlier = followed(ticket)
+    return render_template("tracking/show.html", ticket=earlier, merged_from=ticket,
+                           events=[e for e in earlier.events if e.is_public])
 
 
 @bp.get("/<token>/submitted")

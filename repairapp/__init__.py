@@ -53,6 +53,7 @@ def _ensure_instance_folder(app: Flask) -> None:
 def _register_extensions(app: Flask) -> None:
     from repairapp import i18n, wording
     from repairapp.accounts import auth
+    from repairapp.main import form_errors
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"),
@@ -62,6 +63,7 @@ def _register_extensions(app: Flask) -> None:
     compress.init_app(app)
     auth.init_login(app, login_manager)
     i18n.init_app(app)
+    form_errors.init_app(app)
     wording.init_app(app)
 
 

@@ -1,11 +1,18 @@
 """Display names for enum values, in the visitor's language (Jinja globals)."""
 
 from flask import Flask
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from repairapp.contracts.models import CoverageState, Severity
 from repairapp.notifications.models import DeliveryStatus, NotificationKind, Transport
-from repairapp.sla.wording import due_time, plan_promise, ticket_promise
+from repairapp.sla.wording import (
+    due_time,
+    plan_promise,
+    plan_targets,
+    ticket_promise,
+    ticket_targets,
+)
 from repairapp.tickets.models import Category, Status, WorkType
 
 STATUS = {
@@ -73,24 +80,41 @@ DELIVERY_STATUS = {
 
 #: Button wording for moving a ticket to a status (verbs, not the status names).
 ACTION = {
-    Status.ACKNOWLEDGED: _l("Accept"),
-    Status.ON_THE_WAY: _l("On my way"),
-    Status.ON_SITE: _l("Arrived on site"),
+    Status.ACKNOWLEDGED: _l("Accept the job"),
+    Status.ON_THE_WAY: _l("I'm on my way"),
+    Status.ON_SITE: _l("I'm on site"),
     Status.IN_PROGRESS: _l("Work remotely"),
     Status.WAITING_PARTS: _l("Wait for parts"),
-    Status.WAITING_CUSTOMER: _l("Wait for customer"),
-    Status.RESOLVED: _l("Resolve"),
+    Status.WAITING_CUSTOMER: _l("Wait for the customer"),
+    Status.RESOLVED: _l("Resolve remotely"),
     Status.CLOSED: _l("Close"),
 }
 
 
 def action_label(current: Status, to: Status):
-    """"Reopen" when a resolved ticket goes back to work, else the plain verb."""
+    """The button for moving from `current` to `to`: what the tap does, from here."""
     if current is Status.RESOLVED and to is Status.IN_PROGRESS:
         return _l("Reopen")
     if current in (Status.WAITING_PARTS, Status.WAITING_CUSTOMER) and to is Status.IN_PROGRESS:
-        return _l("Resume work")
+        return _l("Resume work remotely")
+    if current is Status.ON_SITE and to is Status.RESOLVED:
+        return _l("Resolve on site")
+    if current is Status.ON_SITE and to is Status.IN_PROGRESS:
+        return _l("Continue remotely")
     return ACTION[to]
+
+
+def moved_message(start: Status, to: Status, public: bool) -> str:
+    """The confirmation after a tap: the new status, and whether the requester sees it."""
+    status = STATUS[to]
+    if to is Status.WAITING_CUSTOMER:
+        return _("Marked “%(status)s”. The requester sees what you are waiting for; "
+                 "the deadlines stop until you resume.", status=status)
+    text = (_("Marked “%(status)s”. The requester can see it.", status=status) if public
+            else _("Marked “%(status)s”. Only staff see this step.", status=status))
+    if start is Status.WAITING_CUSTOMER:
+        text += " " + _("The deadlines run again.")
+    return text
 
 
 def init_app(app: Flask) -> None:
@@ -101,6 +125,7 @@ def init_app(app: Flask) -> None:
                                  TRANSPORT_LABEL=TRANSPORT,
                                  DELIVERY_STATUS_LABEL=DELIVERY_STATUS)
     app.jinja_env.globals.update(action_label=action_label, ticket_promise=ticket_promise,
-                                 plan_promise=plan_promise)
+                                 plan_promise=plan_promise, ticket_targets=ticket_targets,
+                                 plan_targets=plan_targets)
     app.jinja_env.filters.update(status=Status, severity=Severity, category=Category,
                                  work_type=WorkType, duetime=due_time)

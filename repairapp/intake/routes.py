@@ -21,14 +21,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from repairapp.assets.services import label_for_code
-from repairapp.contracts.models import Severity
 from repairapp.contracts.services import coverage_for_asset
 from repairapp.db import utcnow
 from repairapp.extensions import csrf, db
-from repairapp.i18n import duration
 from repairapp.intake import services as held_photos
 from repairapp.intake.forms import IMPACT_SEVERITY, MAX_PHOTOS, AddInfoForm, RequestForm
 from repairapp.main.ratelimit import allow
+from repairapp.sla.wording import plan_targets
 from repairapp.tickets import services as tickets
 from repairapp.tickets import work
 from repairapp.tickets.models import Category, Ticket
@@ -98,13 +97,12 @@ def _file_once(asset, form: RequestForm):
         return twin
 
 
-def _impact_hints(plan) -> dict[str, str]:
-    """The response promise next to each impact choice, e.g. "response within 2 h"."""
-    if plan is None:
-        return {}
-    minutes = {impact: plan.targets(severity)[0] for impact, severity in IMPACT_SEVERITY.items()}
-    return {impact: _("response within %(duration)s", duration=duration(m))
-            for impact, m in minutes.items() if m}
+def _impact_hints(plan, tz: str) -> dict[str, list[str]]:
+    """Each impact choice's promise as a request filed now would get it, worded as on every
+    other page: "2 个工作小时内响应（2026-12-03 10:30 前）", then the fix."""
+    now = utcnow()
+    return {impact: [t.text for t in plan_targets(plan, severity, tz, now)]
+            for impact, severity in IMPACT_SEVERITY.items()}
 
 
 def _render(asset, form: RequestForm, info_form: AddInfoForm, status: int = 200,
@@ -114,8 +112,8 @@ def _render(asset, form: RequestForm, info_form: AddInfoForm, status: int = 200,
     return render_template(
         "intake/scan.html", asset=asset, coverage=coverage, form=form, info_form=info_form,
         held=held, held_info=held_info,
-        open_ticket=tickets.open_ticket_for_asset(asset.id), impact_hints=_impact_hints(plan),
-        best_response=plan.targets(Severity.CRITICAL)[0] if plan else None,
+        open_ticket=tickets.open_ticket_for_asset(asset.id),
+        impact_hints=_impact_hints(plan, asset.site.timezone),
     ), status
 
 

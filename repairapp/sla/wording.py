@@ -1,22 +1,25 @@
 """A plan's promise in words: its tier, when the clock runs, and the targets.
 
-The describing functions take plain values and return lazy text, evaluated in the
-visitor's language when it is rendered. The adapters at the end feed them a ticket's
-frozen promise or a plan, for templates.
+Every page and message that states a promise words it here, so the same deadline reads
+the same everywhere: `target_phrase` ("2 个工作小时内响应（2026-12-03 10:30 前）"), with
+`ticket_targets`/`plan_targets` feeding it a ticket's frozen promise or a plan's for a
+request filed now. The describing functions return lazy text, evaluated in the visitor's
+language when it is rendered.
 """
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from babel.dates import get_day_names
 from flask import current_app
-from flask_babel import LazyString, get_locale, gettext
+from flask_babel import LazyString, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
-from repairapp.contracts.models import PlanKind, ServiceLevel
-from repairapp.i18n import duration, site_datetime
+from repairapp.contracts.models import PlanKind, ServiceLevel, Severity
+from repairapp.i18n import site_datetime
 from repairapp.sla.calendar import Calendar, Hours, clock
+from repairapp.sla.services import due_times, targets_of
 
 LEVEL = {
     ServiceLevel.H8: _l("8 h site"),
@@ -79,17 +82,6 @@ def _when(calendar: Calendar, zone: str | None, short: bool) -> str:
     return gettext("working hours only (%(hours)s)", hours=week)
 
 
-def _targets(targets: Sequence[int | None], working: bool) -> str:
-    response, fix = (list(targets) + [None, None])[:2]
-    parts = []
-    if response is not None:
-        parts.append(gettext("response within %(duration)s",
-                             duration=duration(response, days=not working)))
-    if fix is not None:
-        parts.append(gettext("fix within %(duration)s", duration=duration(fix, days=not working)))
-    return ", ".join(parts)
-
-
 def describe_hours(calendar: Calendar, *, zone: str | None = None,
                    short: bool = False) -> Text:
     """When the clock runs: "7×24", or "working hours only (Mon–Fri 09:00–17:00, except
@@ -99,26 +91,65 @@ def describe_hours(calendar: Calendar, *, zone: str | None = None,
 
 
 def describe_promise(kind: PlanKind | None, level: ServiceLevel | None, calendar: Calendar,
-                     targets: Sequence[int | None] | None = None, *,
-                     zone: str | None = None) -> Text | None:
-    """E.g. "Level A: 7×24, response within 1 h, fix within 4 h"; None without a plan.
-
-    `targets` are (response, resolution) minutes for one severity, counted in the
-    calendar's working time; leave them out to describe the tier and hours alone.
-    """
+                     *, zone: str | None = None) -> Text | None:
+    """The tier and when its clock runs, e.g. "Level A: 7×24"; None without a plan. The
+    targets themselves are worded by `target_phrase`, each with its due time."""
     if kind is None:
         return None
 
     def text() -> str:
         label = LEVEL[level] if level else KIND[kind]
-        when = _when(calendar, zone, short=False)
-        promised = _targets(targets or (), working=not calendar.is_24x7)
-        if promised:
-            return gettext("%(level)s: %(when)s, %(targets)s", level=label, when=when,
-                           targets=promised)
-        return gettext("%(level)s: %(when)s", level=label, when=when)
+        return gettext("%(level)s: %(when)s", level=label,
+                       when=_when(calendar, zone, short=False))
 
     return Text(text)
+
+
+def target_length(minutes: int, working: bool) -> str:
+    """How long a target is: "2 working hours" in working time (never days: 1,440 working
+    minutes are three office days), "4 hours" or "1 day" round the clock."""
+    hours, rest = divmod(minutes, 60)
+    if not working and minutes and minutes % 1440 == 0:
+        return ngettext("%(num)d day", "%(num)d days", minutes // 1440)
+    if hours == 0:
+        return (ngettext("%(num)d working minute", "%(num)d working minutes", minutes)
+                if working else ngettext("%(num)d minute", "%(num)d minutes", minutes))
+    whole = (ngettext("%(num)d working hour", "%(num)d working hours", hours) if working
+             else ngettext("%(num)d hour", "%(num)d hours", hours))
+    if not rest:
+        return whole
+    return whole + " " + ngettext("%(num)d minute", "%(num)d minutes", rest)
+
+
+def due_time(value: datetime | None, tz: str = "Asia/Shanghai") -> str:
+    """A due time on the site's wall clock, e.g. "2026-12-03 10:30"; away from the home
+    zone it names the zone: "2026-02-10 17:00 Europe/Berlin time"."""
+    text, zone = site_datetime(value, tz), foreign_zone(tz)
+    return gettext("%(time)s %(zone)s time", time=text, zone=zone) if text and zone else text
+
+
+def target_phrase(what: str, minutes: int, working: bool, due: datetime | None = None,
+                  tz: str = "Asia/Shanghai") -> str:
+    """The one wording of a promised deadline, used on every page and message:
+    "Response within 2 working hours (by 2026-12-03 10:30)" / "2 个工作小时内响应（2026-12-03
+    10:30 前）". `what` is "response" or "fix"; the due time is left out when unknown."""
+    length = target_length(minutes, working)
+    text = (gettext("Response within %(duration)s", duration=length) if what == "response"
+            else gettext("Fix within %(duration)s", duration=length))
+    if due is None:
+        return text
+    return gettext("%(target)s (by %(when)s)", target=text, when=due_time(due, tz))
+
+
+@dataclass(frozen=True)
+class Target:
+    """One promised deadline of a ticket (or of a request filed now), worded."""
+
+    what: str  #: "response" or "fix"
+    text: str
+    due: datetime | None
+    done_at: datetime | None = None
+    breached: bool = False
 
 
 # Adapters for templates (Jinja globals and filters, registered in repairapp.wording).
@@ -128,16 +159,9 @@ def foreign_zone(tz: str) -> str | None:
     return None if tz == current_app.config["BABEL_DEFAULT_TIMEZONE"] else tz
 
 
-def due_time(value: datetime | None, tz: str = "Asia/Shanghai") -> str:
-    """A due time on the site's wall clock, e.g. "2026-11-30 18:00 (Europe/Berlin)" away
-    from the home zone."""
-    text, zone = site_datetime(value, tz), foreign_zone(tz)
-    return f"{text} ({zone})" if text and zone else text
-
-
 def ticket_promise(ticket, short: bool = False) -> Text | None:
-    """The promise frozen on a ticket, for its severity; short: when the clock runs (from
-    frozen values only, so a list of cards loads nothing more)."""
+    """The tier and hours frozen on a ticket; short: just when the clock runs (from frozen
+    values only, so a list of cards loads nothing more)."""
     if ticket.plan_id is None:
         return None
     calendar = Calendar.from_json(ticket.sla_calendar)
@@ -147,7 +171,6 @@ def ticket_promise(ticket, short: bool = False) -> Text | None:
     if plan is None:
         return None
     return describe_promise(plan.kind, plan.service_level, calendar,
-                            ticket.sla_targets.get(ticket.severity.value),
                             zone=foreign_zone(ticket.asset.site.timezone))
 
 
@@ -157,3 +180,29 @@ def plan_promise(plan, tz: str) -> Text | None:
         return None
     calendar = plan.calendar.spec() if plan.calendar else Calendar()
     return describe_promise(plan.kind, plan.service_level, calendar, zone=foreign_zone(tz))
+
+
+def ticket_targets(ticket) -> list[Target]:
+    """The ticket's promised deadlines for its severity, from its frozen targets and due
+    times (a deadline met or missed stays listed; staff pages show which)."""
+    minutes = (ticket.sla_targets or {}).get(ticket.severity.value) or (None, None)
+    working = not Calendar.from_json(ticket.sla_calendar).is_24x7
+    tz = ticket.asset.site.timezone
+    rows = (("response", minutes[0], ticket.response_due_at, ticket.responded_at,
+             ticket.response_breached),
+            ("fix", minutes[1], ticket.resolution_due_at, ticket.resolved_at,
+             ticket.resolution_breached))
+    return [Target(what, target_phrase(what, m, working, due, tz), due, done, bool(missed))
+            for what, m, due, done, missed in rows if m is not None]
+
+
+def plan_targets(plan, severity: Severity, tz: str, now: datetime) -> list[Target]:
+    """What a request filed `now` under `plan` with `severity` would be promised, with the
+    due times it would get (the same arithmetic as filing)."""
+    if plan is None:
+        return []
+    calendar = plan.calendar.spec() if plan.calendar else Calendar()
+    dues = due_times(targets_of(plan), severity, now, calendar, tz)
+    return [Target(what, target_phrase(what, m, not calendar.is_24x7, due, tz), due)
+            for what, m, due in zip(("response", "fix"), plan.targets(severity), dues,
+                                    strict=True) if m is not None]

@@ -24,7 +24,7 @@ def test_scan_page_identifies_the_machine_without_login(client, covered_asset):
         as_text=True)
     for text in (covered_asset.tag, "WMS server", "R750", covered_asset.site.name,
                  covered_asset.site.customer.name, "Level A contract until 2099-12-31",
-                 "Response within 1 h"):
+                 "Response within 1 hour (by "):
         assert text in html
 
 

@@ -3,11 +3,17 @@
 import pytest
 from flask import render_template_string
 from flask_babel import force_locale
-from sla.test_calendar import OFFICE, SITE_16H
+from sla.test_calendar import OFFICE, SITE_16H, at
 
 from repairapp.contracts.models import PlanKind, ServiceLevel
 from repairapp.sla.calendar import Calendar, weekly
-from repairapp.sla.wording import Text, describe_hours, describe_promise, week_runs
+from repairapp.sla.wording import (
+    Text,
+    describe_hours,
+    describe_promise,
+    target_phrase,
+    week_runs,
+)
 
 EXTENDED = PlanKind.EXTENDED
 
@@ -23,17 +29,16 @@ def en(app):
     return lambda text: in_language(app, "en", text)
 
 
-def test_7x24_says_so_with_the_targets(en):
-    """No hours: the clock never stops, and the targets read in plain durations."""
-    text = describe_promise(EXTENDED, ServiceLevel.A, Calendar(), (60, 240))
-    assert en(text) == "Level A: 7×24, response within 1 h, fix within 4 h"
+def test_7x24_says_so(en):
+    """No hours: the clock never stops."""
+    assert en(describe_promise(EXTENDED, ServiceLevel.A, Calendar())) == "Level A: 7×24"
 
 
 def test_working_hours_with_a_lunch_break_and_holidays(en):
     """Mon–Fri with a lunch break, public holidays off: one group, both intervals."""
-    text = describe_promise(EXTENDED, ServiceLevel.H8, OFFICE, (120, 480))
+    text = describe_promise(EXTENDED, ServiceLevel.H8, OFFICE)
     assert en(text) == ("8 h site: working hours only (Mon–Fri 09:00–12:00, 13:00–17:00, "
-                        "except public holidays), response within 2 h, fix within 8 h")
+                        "except public holidays)")
 
 
 def test_a_16_hour_site_until_midnight(en):
@@ -58,23 +63,54 @@ def test_hours_of_each_group_are_listed(en):
         "working hours only (Mon–Fri 09:00–17:00; Sat 09:00–12:00)")
 
 
-def test_working_time_targets_stay_in_hours(en):
-    """24 working hours are three office days, so they are not called "1 day"; 24×7 they are."""
-    office = describe_promise(PlanKind.PER_INCIDENT, None, OFFICE, (1440, 4350))
-    assert en(office).endswith("response within 24 h, fix within 72 h 30 min")
-    always = describe_promise(PlanKind.PER_INCIDENT, None, Calendar(), (1440, 4320))
-    assert en(always) == "Per incident: 7×24, response within 1 day, fix within 3 days"
+def phrase(app, lang, *args, **kwargs) -> str:
+    with app.test_request_context(), force_locale(lang):
+        return target_phrase(*args, **kwargs)
 
 
-def test_a_plan_without_tier_is_named_by_its_kind_and_missing_targets_are_left_out(en):
-    """Warranty has no tier; no resolution target means none is mentioned."""
-    text = describe_promise(PlanKind.WARRANTY, None, Calendar(), (120, None))
-    assert en(text) == "Warranty: 7×24, response within 2 h"
+@pytest.mark.parametrize(("what", "minutes", "working", "english", "chinese"), [
+    ("response", 120, True, "Response within 2 working hours", "2 个工作小时内响应"),
+    ("fix", 480, True, "Fix within 8 working hours", "8 个工作小时内修复"),
+    ("response", 60, True, "Response within 1 working hour", "1 个工作小时内响应"),
+    ("fix", 240, False, "Fix within 4 hours", "4 小时内修复"),
+    ("response", 30, False, "Response within 30 minutes", "30 分钟内响应"),
+    ("response", 30, True, "Response within 30 working minutes", "30 个工作分钟内响应"),
+    ("fix", 90, True, "Fix within 1 working hour 30 minutes", "1 个工作小时 30 分钟内修复"),
+    ("response", 1440, False, "Response within 1 day", "1 天内响应"),
+    ("fix", 2160, False, "Fix within 36 hours", "36 小时内修复"),
+])
+def test_targets_say_whether_they_count_working_time(app, what, minutes, working, english,
+                                                      chinese):
+    """Working-time targets say "working hours"; 24×7 ones are plain hours, or days."""
+    assert phrase(app, "en", what, minutes, working) == english
+    assert phrase(app, "zh", what, minutes, working) == chinese
+
+
+def test_working_time_targets_are_never_called_days(app):
+    """24 working hours are three office days, so they are not called "1 day"."""
+    assert phrase(app, "en", "response", 1440, True) == "Response within 24 working hours"
+    assert phrase(app, "zh", "fix", 4350, True) == "72 个工作小时 30 分钟内修复"
+
+
+def test_the_due_time_stands_next_to_the_target(app):
+    """The due time on the site's clock follows in brackets; abroad the zone is named."""
+    due = at("Asia/Shanghai", 2026, 12, 3, 10, 30)
+    assert phrase(app, "zh", "response", 120, True, due) == \
+        "2 个工作小时内响应（2026-12-03 10:30 前）"
+    assert phrase(app, "en", "response", 120, True, due) == \
+        "Response within 2 working hours (by 2026-12-03 10:30)"
+    assert phrase(app, "en", "fix", 240, False, due, "Europe/Berlin") == \
+        "Fix within 4 hours (by 2026-12-03 03:30 Europe/Berlin time)"
+
+
+def test_a_plan_without_tier_is_named_by_its_kind(en):
+    """Warranty has no tier."""
+    assert en(describe_promise(PlanKind.WARRANTY, None, Calendar())) == "Warranty: 7×24"
 
 
 def test_no_plan_no_promise():
     """Nothing is promised without a plan, so nothing is said."""
-    assert describe_promise(None, None, OFFICE, (60, 240)) is None
+    assert describe_promise(None, None, OFFICE) is None
 
 
 def test_a_site_abroad_names_its_zone(en):
@@ -92,7 +128,7 @@ def test_short_form_is_just_the_hours(en):
 
 def test_text_is_lazy_and_follows_the_visitors_language(app):
     """Built once, read in Chinese it uses Chinese day names."""
-    text = describe_promise(EXTENDED, ServiceLevel.H8, OFFICE, (120, 480))
+    text = describe_promise(EXTENDED, ServiceLevel.H8, OFFICE)
     assert "Mon–Fri" in in_language(app, "en", text)
     assert "周一–周五" in in_language(app, "zh", text)
 

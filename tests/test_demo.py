@@ -224,5 +224,7 @@ def test_make_demo_with_host_0000_prints_lan_urls(app):
     urls = re.findall(r"https?://\S+", out)
     assert len(urls) == 4 and all(u.startswith(base + "/") for u in urls)
     assert re.search(rf"{re.escape(base)}/t/\S+", out) and "0.0.0.0" not in out
+    assert ("allow port 5055 through this computer's firewall" in out) == \
+        (address.lan_address() is not None)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Asset)) == 12

@@ -69,7 +69,7 @@ def _print_links(base_url: str) -> None:
                    "machine's LAN address.")
 def load_command(base_url: str) -> None:
     """Load demo data into an empty database, then print logins and scan URLs."""
-    base_url = phone_url(base_url)
+    given, base_url = base_url, phone_url(base_url)
     if db.session.scalar(sa.select(sa.func.count()).select_from(Customer)):
         click.echo("Database already has data; not loading the demo again.")
     else:
@@ -80,3 +80,8 @@ def load_command(base_url: str) -> None:
     for role, email, _name in STAFF:
         click.echo(f"  {role.value:<11} {email:<24} {DEMO_PASSWORD}")
     _print_links(base_url)
+    if given != base_url and urlsplit(base_url).hostname != FALLBACK:
+        port = urlsplit(base_url).port or 80
+        click.echo(f"\nPhones on the same Wi-Fi can open these links; if one cannot, allow "
+                   f"port {port} through this computer's firewall (guest Wi-Fi may keep "
+                   "devices apart).")

@@ -17,8 +17,15 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table('official_holidays',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('is_working', sa.Boolean(), nullable=False),
+    sa.Column('note', sa.String(length=200), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_official_holidays')),
+    sa.UniqueConstraint('day', name=op.f('uq_official_holidays_day'))
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table('official_holidays')

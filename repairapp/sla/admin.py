@@ -10,7 +10,15 @@ from flask_babel import lazy_gettext as _l
 
 from repairapp.contracts.models import ServicePlan
 from repairapp.extensions import db
-from repairapp.sla.calendar import Calendar, clock
+from repairapp.sla import calendar as calendar_module
+from repairapp.sla.calendar import (
+    Calendar,
+    ChinaDay,
+    Source,
+    clock,
+    rule_holidays,
+    source_of,
+)
 from repairapp.sla.models import CalendarDay, ServiceCalendar
 
 DAY_END = 24 * 60
@@ -87,23 +95,36 @@ class PreviewDay:
     day: date
     hours: str  #: working intervals as text; empty on a day off
     entered: bool  #: an admin entered this day (closed or extra working)
-    holiday: chinese_calendar.Holiday | None  #: the holiday behind a day off or make-up day
+    china: ChinaDay | None  #: a statutory day off or a make-up working day
+    holiday: str  #: the name of the holiday behind it, in the visitor's language
+    source: Source | None  #: where China's schedule for the day comes from
     note: str = ""
 
 
-def _holiday(calendar: Calendar, day: date) -> chinese_calendar.Holiday | None:
-    if not calendar.china_holidays:
-        return None
-    try:
-        name = chinese_calendar.get_holiday_detail(day)[1]
-    except NotImplementedError:  # a year the library has no data for yet
-        return None
-    return chinese_calendar.Holiday(name) if name else None
+def holiday_name(calendar: Calendar, day: date, language: str, entered_notes: dict) -> str:
+    """The holiday's name behind a day off or make-up day, from whichever source decides."""
+    source = source_of(day.year, calendar.official_years)
+    if source is Source.LIBRARY:
+        name = calendar_module.LIBRARY.on.get(day) or calendar_module.LIBRARY.off.get(day, "")
+        try:
+            return chinese_calendar.Holiday(name).chinese if language == "zh" else name
+        except ValueError:  # a name the library's Holiday enum does not list
+            return name
+    if source is Source.ENTERED:
+        return entered_notes.get(day, "")
+    return rule_holidays(day.year, "zh_CN" if language == "zh" else "en_US").get(day, "")
 
 
-def preview(calendar: Calendar, start: date, notes: dict[date, str], days: int = 14):
+def preview(calendar: Calendar, start: date, notes: dict[date, str], language: str = "en",
+            entered_notes: dict[date, str] | None = None, days: int = 14):
     """What each of `days` days from `start` looks like under the calendar."""
-    return [PreviewDay(day=day, hours=format_intervals(calendar.intervals(day)),
-                       entered=day in calendar.closed or day in calendar.extra,
-                       holiday=_holiday(calendar, day), note=notes.get(day, ""))
-            for day in (start + timedelta(days=n) for n in range(days))]
+    found = []
+    for day in (start + timedelta(days=n) for n in range(days)):
+        china = calendar.china_day(day)
+        found.append(PreviewDay(
+            day=day, hours=format_intervals(calendar.intervals(day)),
+            entered=day in calendar.closed or day in calendar.extra, china=china,
+            holiday=holiday_name(calendar, day, language, entered_notes or {}) if china else "",
+            source=source_of(day.year, calendar.official_years)
+            if calendar.china_holidays else None, note=notes.get(day, "")))
+    return found

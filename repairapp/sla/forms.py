@@ -2,11 +2,19 @@ from babel.dates import get_day_names
 from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from repairapp.sla.admin import HoursError, format_intervals, parse_intervals
+from repairapp.sla.holidays import ScheduleError, parse_schedule
 
 
 def day_name(weekday: int, width: str = "wide") -> LazyString:
@@ -67,3 +75,33 @@ class DayForm(FlaskForm):
     is_working = SelectField(_l("This day is"), default="closed", choices=[
         SelectChoice("closed", _l("Closed day")), SelectChoice("working", _l("Extra working day"))])
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=200)])
+
+
+class ScheduleForm(FlaskForm):
+    """A year's official schedule as the State Council published it, one line per day or
+    range; empty: the holidays computed by rule apply again."""
+
+    days = TextAreaField(_l("Holidays and make-up working days"),
+                         validators=[Length(max=5000)])
+
+    def __init__(self, year: int, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+
+    def validate_days(self, field):
+        try:
+            field.entries = parse_schedule(field.data or "", self.year)
+        except ScheduleError as error:
+            raise ValidationError(error.args[0]) from None
+
+
+class DueCheckForm(FlaskForm):
+    """"A request filed at … under plan … with severity … would be due …" (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    filed = DateTimeLocalField(_l("Filed at"), format="%Y-%m-%dT%H:%M",
+                               validators=[DataRequired()])
+    plan = SelectField(_l("Service plan"), coerce=int, validators=[DataRequired()])
+    severity = SelectField(_l("Severity"), validators=[DataRequired()])

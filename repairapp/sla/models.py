@@ -30,12 +30,17 @@ class ServiceCalendar(db.Model):
         return {int(k): tuple(tuple(i) for i in v) for k, v in self.hours.items()}
 
     def spec(self) -> Calendar:
-        """The plain-value calendar that the SLA arithmetic and ticket snapshots use."""
+        """The plain-value calendar that the SLA arithmetic and ticket snapshots use; one
+        following China's holidays carries the schedules an admin entered."""
+        official = OfficialDay.entered() if self.china_holidays else {}
         return Calendar(
             hours=self.week,
             china_holidays=self.china_holidays,
             closed=frozenset(d.day for d in self.days if not d.is_working),
-            extra=frozenset(d.day for d in self.days if d.is_working))
+            extra=frozenset(d.day for d in self.days if d.is_working),
+            official_years=frozenset(d.year for d in official),
+            official_off=frozenset(d for d, working in official.items() if not working),
+            official_on=frozenset(d for d, working in official.items() if working))
 
 
 class CalendarDay(db.Model):
@@ -49,3 +54,24 @@ class CalendarDay(db.Model):
     day: Mapped[date]
     is_working: Mapped[bool]
     note: Mapped[str] = mapped_column(sa.String(200), default="")
+
+
+class OfficialDay(db.Model):
+    """A day of China's official holiday schedule for a year, as an admin entered it from
+    the State Council's notice: a day off, or a make-up working day (调休). Used for years
+    the installed chinesecalendar does not know; applies to every calendar that follows
+    China's holidays."""
+
+    __tablename__ = "official_holidays"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    #: True: a make-up working day; False: a day off (statutory holiday or in lieu).
+    is_working: Mapped[bool]
+    #: The holiday's name as the notice gives it, e.g. 春节.
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    @staticmethod
+    def entered() -> dict[date, bool]:
+        """Every entered day -> is it a make-up working day."""
+        return dict(db.session.execute(sa.select(OfficialDay.day, OfficialDay.is_working)).all())

@@ -3,7 +3,10 @@
 import math
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
+
 from repairapp.contracts.models import ServicePlan, Severity
+from repairapp.extensions import db
 from repairapp.sla.calendar import Calendar, add_working_minutes
 
 #: {"critical": [response minutes, resolution minutes], ...}; None where nothing is promised.
@@ -33,6 +36,20 @@ def due_times(
         add_working_minutes(start, resolution, calendar, tz) if resolution is not None
         else None,
     )
+
+
+def plan_named(text: str) -> ServicePlan | None:
+    """A service plan by its exact name, else by its id."""
+    plan = db.session.scalar(sa.select(ServicePlan).where(ServicePlan.name == text.strip()))
+    return plan or (db.session.get(ServicePlan, int(text)) if text.strip().isdigit() else None)
+
+
+def due_for_plan(plan: ServicePlan, severity: Severity, start: datetime,
+                 tz: str) -> tuple[datetime | None, datetime | None]:
+    """The due times a ticket filed at `start` under `plan` gets: what intake freezes (the
+    plan's targets and its calendar's spec) through due_times."""
+    calendar = plan.calendar.spec() if plan.calendar else Calendar()
+    return due_times(targets_of(plan), severity, start, calendar, tz)
 
 
 def urgency(start: datetime, due: datetime | None, now: datetime) -> str:

@@ -102,8 +102,8 @@ def test_minutes_between_counts_only_working_time():
                                    OFFICE, SH) == 120
 
 
-def test_years_the_library_does_not_know_fall_back_to_weekdays():
-    """For a year without holiday data, weekdays count and admin days still apply."""
+def test_years_the_library_does_not_know_follow_the_rules():
+    """For a year without official data, ordinary weekdays count (holidays come by rule)."""
     due = add_working_minutes(at(SH, 2031, 1, 3, 16, 0), 120, OFFICE, SH)  # a Friday
     assert local(due) == datetime(2031, 1, 6, 10, 0)
 

@@ -36,8 +36,8 @@ REQUESTERS = [("周师傅", "139 0000 0001"), ("陈经理", "138 1234 5601"),
 #: Routine faults for the closed history: category, what the requester wrote, what the
 #: technician told the customer, on site or remote, a part used (or None).
 FAULTS = [
-    (C.ERROR, "报警 E42，主轴不转 / alarm E42, spindle stopped",
-     "更换主轴编码器电缆，试运行正常 / replaced the spindle encoder cable; test run fine",
+    (C.ERROR, "伺服报警 E42，设备停机 / servo alarm E42, machine stopped",
+     "更换伺服编码器电缆，试运行正常 / replaced the servo encoder cable; test run fine",
      WorkType.ON_SITE, "编码器电缆 Encoder cable"),
     (C.MECHANICAL, "运行时异响 / grinding noise while running",
      "更换磨损轴承并加注润滑脂 / replaced a worn bearing and greased it",

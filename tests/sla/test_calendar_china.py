@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 from sla.test_calendar import at, local
 
-from repairapp import demo
+from repairapp.demo.data import _calendars as demo_calendars
 from repairapp.extensions import db
 from repairapp.sla import calendar as sla_calendar
 from repairapp.sla.calendar import (
@@ -20,8 +20,6 @@ from repairapp.sla.calendar import (
 )
 
 SH = "Asia/Shanghai"
-# repairapp.demo is a module or a package whose data module holds the demo's calendars
-DEMO = getattr(demo, "data", demo)
 OFFICE_DAY = ((510, 720), (780, 1050))  # 08:30-12:00, 13:00-17:30
 FIVE_BY_EIGHT = ((540, 1020),)
 SIXTEEN = ((480, 1440),)
@@ -32,7 +30,7 @@ SEVEN_DAYS = ((480, 1200),)  # 08:00-20:00 every day
 def calendars() -> dict[str, Calendar]:
     """The demo's calendars as saved (china_holidays from the column default), plus a 7-day
     calendar that follows China's holidays."""
-    saved = DEMO._calendars()
+    saved = demo_calendars()
     db.session.add_all(saved.values())
     db.session.flush()
     specs = {key: c.spec() for key, c in saved.items()}

@@ -3,17 +3,17 @@ calendar page: the due times a ticket filed then would get."""
 
 import pytest
 import sqlalchemy as sa
-from sla.test_calendar_china import DEMO
 
 import factories as f
 from repairapp.contracts.models import PlanKind, ServiceLevel, ServicePlan
+from repairapp.demo.data import _calendars as demo_calendars
 from repairapp.extensions import db
 
 
 @pytest.fixture
 def plans() -> dict[str, ServicePlan]:
     """Plans on the demo's calendars (targets in minutes: critical response / resolution)."""
-    calendars = DEMO._calendars()
+    calendars = demo_calendars()
     db.session.add_all(calendars.values())
     return {
         "8 h": f.plan(level=ServiceLevel.H8, name="8 h site", response=120, resolution=480,

@@ -4,6 +4,7 @@ from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from repairapp.accounts.models import Role
 from repairapp.contracts.models import CoverageState, Severity
 from repairapp.notifications.models import DeliveryStatus, NotificationKind, Transport
 from repairapp.sla.wording import (
@@ -51,6 +52,11 @@ COVERAGE = {
 }
 
 
+ROLE = {
+    Role.ADMIN: _l("Admin"),
+    Role.DISPATCHER: _l("Dispatcher"),
+    Role.TECHNICIAN: _l("Technician"),
+}
 BILLING = {
     "remote": _l("Remote support, per incident"),
     "visit": _l("On-site visit"),
@@ -123,7 +129,7 @@ def init_app(app: Flask) -> None:
                                  WORK_TYPE_LABEL=WORK_TYPE, BILLING_LABEL=BILLING,
                                  NOTIFICATION_KIND_LABEL=NOTIFICATION_KIND,
                                  TRANSPORT_LABEL=TRANSPORT,
-                                 DELIVERY_STATUS_LABEL=DELIVERY_STATUS)
+                                 DELIVERY_STATUS_LABEL=DELIVERY_STATUS, ROLE_LABEL=ROLE)
     app.jinja_env.globals.update(action_label=action_label, ticket_promise=ticket_promise,
                                  plan_promise=plan_promise, ticket_targets=ticket_targets,
                                  plan_targets=plan_targets)

@@ -5,12 +5,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from repairapp.accounts.models import Role
+from repairapp.wording import ROLE
 
 MIN_PASSWORD = 10
 ROLE_CHOICES = [
-    SelectChoice(Role.TECHNICIAN.value, _l("Technician")),
-    SelectChoice(Role.DISPATCHER.value, _l("Dispatcher")),
-    SelectChoice(Role.ADMIN.value, _l("Admin")),
+    SelectChoice(role.value, ROLE[role])
+    for role in (Role.TECHNICIAN, Role.DISPATCHER, Role.ADMIN)
 ]
 
 
@@ -38,7 +38,7 @@ class UserForm(FlaskForm):
 
     email = EmailField(_l("Email"), validators=[
         DataRequired(), Email(_l("Enter a valid email address.")), Length(max=254)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     is_active = BooleanField(_l("Active"), default=True)
     password = _new_password(_l("Password"), required=False)

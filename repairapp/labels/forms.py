@@ -19,7 +19,7 @@ class BatchForm(FlaskForm):
     never_printed = BooleanField(_l("Only labels never printed"))
     tags = TextAreaField(_l("Or exactly these tags (one per line)"), validators=[Optional()])
     sheet = SelectField(_l("Label stock"),
-                        choices=[SelectChoice(k, s.title) for k, s in SHEETS.items()])
+                        choices=[SelectChoice(k, s.name) for k, s in SHEETS.items()])
     start_row = IntegerField(_l("Start at row"), default=1, validators=[NumberRange(min=1)])
     start_col = IntegerField(_l("Start at column"), default=1, validators=[NumberRange(min=1)])
 

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 
 @dataclass(frozen=True)
 class Sheet:
@@ -21,6 +23,11 @@ class Sheet:
     pitch_y: float = 0.0
     #: Small labels put the scan text and vendor line in a strip under the QR code.
     strip: bool = False
+
+    @property
+    def name(self):
+        """The stock's name in the reader's language (`title` stays English for the PDF)."""
+        return NAME[self.key]
 
     @property
     def per_page(self) -> int:
@@ -44,3 +51,10 @@ SHEETS = {s.key: s for s in (
     Sheet("thermal-50x30", "Thermal 50×30 mm", 50, 30, 1, 1, 50, 30, strip=True),
     Sheet("thermal-40x30", "Thermal 40×30 mm", 40, 30, 1, 1, 40, 30, strip=True),
 )}
+#: Stock names on screen, translated.
+NAME = {
+    "a4-3x8": _l("A4 3×8, 70×37 mm (24 per sheet)"),
+    "a4-2x7": _l("A4 2×7, 99.1×38.1 mm (14 per sheet)"),
+    "thermal-50x30": _l("Thermal 50×30 mm"),
+    "thermal-40x30": _l("Thermal 40×30 mm"),
+}

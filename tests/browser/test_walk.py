@@ -37,6 +37,7 @@ pytestmark = pytest.mark.browser
 WIDTH = WECHAT_PHONE["viewport"]["width"]
 TARGET = 44  # px, buttons and other tap targets, both ways
 LINK_HEIGHT = 24  # px
+HEADER_HEIGHT = 56  # px: one line of 44 px targets plus its padding
 STAFF = {"technician": "tech1@example.com", "dispatcher": "dispatch@example.com",
          "admin": "admin@example.com"}
 #: Pages each role's walk must reach (more are found by following links).
@@ -105,7 +106,10 @@ MEASURE = """({width: W, target: TARGET, link: LINK}) => {
       if (el.getAttribute(a) && (a !== 'value' || /submit|button/.test(el.type)))
         texts.push(el.getAttribute(a));
   }
-  return {scrollWidth: document.documentElement.scrollWidth, wide, small, short, texts};
+  const bar = document.querySelector('header.bar'), brand = document.querySelector('.brand');
+  const header = {height: bar.getBoundingClientRect().height,
+                  brandCut: brand.scrollWidth > brand.clientWidth};
+  return {scrollWidth: document.documentElement.scrollWidth, wide, small, short, texts, header};
 }"""
 LIMITS = {"width": WIDTH, "target": TARGET, "link": LINK_HEIGHT}
 
@@ -182,6 +186,10 @@ class Walk:
         if m["scrollWidth"] > WIDTH:
             self.problems.append(f"{name}: scrolls sideways ({m['scrollWidth']} px): "
                                  + "; ".join(m["wide"]))
+        if m["header"]["height"] > HEADER_HEIGHT:
+            self.problems.append(f"{name}: header on more than one line")
+        if m["header"]["brandCut"]:
+            self.problems.append(f"{name}: vendor name cut off in the header")
         for what in m["small"]:
             self.problems.append(f"{name}: tap target under {TARGET}×{TARGET}: {what}")
         for what in m["short"]:
@@ -290,3 +298,16 @@ def test_the_untranslated_check_finds_english_ui_text(app, wechat_phone, live_se
     assert english_words("保存 Save · 退出 Log out", []) == ["Save", "Log", "out"]
     machine = "CNC 加工中心 Machining centre"
     assert english_words(f"{machine} 报修", [machine]) == []
+
+
+def test_a_long_vendor_name_fits_the_header(app, wechat_phone, live_server, demo_scan_url):
+    """A 14-character company name stays whole beside the dispatcher's link and the menu."""
+    name = app.config["VENDOR_NAME"]
+    app.config["VENDOR_NAME"] = "华东精密设备维修服务有限公司"
+    try:
+        page = wechat_phone.new_page()
+        _log_in(page, live_server, STAFF["dispatcher"])
+        header = page.evaluate(MEASURE, LIMITS)["header"]
+    finally:
+        app.config["VENDOR_NAME"] = name
+    assert header == {"height": pytest.approx(48, abs=8), "brandCut": False}

@@ -6,6 +6,7 @@ import re
 import pytest
 
 import factories as f
+from conftest import counting_queries
 from repairapp.accounts.models import Role
 from repairapp.customers.models import Customer
 from repairapp.tickets.models import Category, Status
@@ -118,3 +119,19 @@ def test_technician_still_hands_over_below_the_details(client, auth):
     page = cards(client, f"/tickets/{ticket.id}")
     assert page.index("<h2>Machine</h2>") < page.index('id="assign"')
     assert 'id="triage"' not in page
+
+
+def test_queue_page_cost_does_not_grow_with_its_tickets(client, desk):
+    """Cards, duplicate flags and the total: as many statements for 60 tickets as for 3."""
+    machines = [f.asset() for _ in range(2)]
+    tech = f.user(Role.TECHNICIAN)
+    counts = []
+    for already, n in ((0, 3), (3, 60)):
+        for i in range(already, n):
+            f.ticket(machines[i % 2], assignee=tech if i % 3 else None)
+        client.get("/dispatch/?view=open")  # warm caches (translations, templates)
+        with counting_queries() as statements:
+            page = cards(client, "/dispatch/?view=open")
+        assert "Possible duplicate of" in page
+        counts.append(len(statements))
+    assert counts[0] == counts[1]

@@ -92,7 +92,6 @@ class Story:
             for delivery in note.deliveries:
                 delivery.created_at = delivery.next_attempt_at = when
             self.seen_notification = note.id
-        db.session.flush()
         return result
 
     def file(self, asset: Asset, when: datetime, severity: Severity, category: Category,

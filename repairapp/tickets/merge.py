@@ -45,11 +45,16 @@ def followed(ticket: Ticket) -> Ticket:
     return ticket
 
 
+def can_merge(later: Ticket, earlier: Ticket) -> bool:
+    """Only an open ticket into an open one filed before it on the same machine."""
+    return (later.asset_id == earlier.asset_id and earlier.id < later.id
+            and later.is_open and earlier.is_open)
+
+
 def merge(later: Ticket, earlier: Ticket, by: User, now: datetime | None = None) -> TicketEvent:
     """Close `later` as a duplicate of `earlier`; its text and photos join `earlier`'s
     timeline, and both tickets record who merged them."""
-    if (later.asset_id != earlier.asset_id or earlier.id >= later.id
-            or not later.is_open or not earlier.is_open):
+    if not can_merge(later, earlier):
         raise NotADuplicate(f"ticket {later.id} into {earlier.id}")
     now = now or utcnow()
     joined = record(earlier, EventKind.MERGED_IN, by, from_value=later.number,

@@ -21,6 +21,7 @@ from repairapp.tickets.forms import (
     TriageForm,
     WorkLogForm,
 )
+from repairapp.tickets.merge import can_merge
 from repairapp.tickets.merge import merge as merge_tickets
 from repairapp.tickets.models import Category, Status, Ticket, TicketPhoto, WorkType
 from repairapp.tickets.pages import assign_choices, detail_context
@@ -171,6 +172,11 @@ def merge(ticket_id: int):
     if not form.validate_on_submit():
         abort(400)
     earlier = db.get_or_404(Ticket, form.into.data)
+    if not can_merge(ticket, earlier):  # merged, closed or resolved since the page was shown
+        flash(_("Nothing was merged: %(later)s and %(earlier)s are no longer an open ticket "
+                "and an earlier open one on the same machine.", later=ticket.number,
+                earlier=earlier.number), "error")
+        return redirect(url_for(".detail", ticket_id=ticket_id))
     back = form.next.data or ""
     back = back if back.startswith("/") and not urlsplit(back).netloc else None
     return _apply(ticket_id, lambda: merge_tickets(ticket, earlier, current_user),

@@ -140,7 +140,7 @@ def test_merge_refuses_tickets_that_are_not_an_earlier_open_one_on_the_machine(
     db.session.commit()
     response = merge_via_page(auth, later, earlier)
     assert fresh(later).status is Status.NEW and fresh(later).merged_into_id is None
-    assert "could not be made" in client.get(response.headers["Location"]).get_data(
+    assert "Nothing was merged" in client.get(response.headers["Location"]).get_data(
         as_text=True)
 
 

@@ -55,9 +55,9 @@ MUST_SEE = {
 NOT_PAGES = {"static", "main.set_language", "tickets.photo", "assets.export_csv",
              "contracts.export_csv", "labels.calibration_page", "accounts.logout"}
 #: Names and codes written the same in Chinese UI text (Webhook is what WeCom, DingTalk and
-#: Feishu call it in their own Chinese settings).
+#: Feishu call it in their own Chinese settings; chinesecalendar is a package's name).
 NAMES = {"WeCom", "DingTalk", "Feishu", "WeChat", "SMTP", "CSV", "UTF", "Excel", "PDF", "SLA",
-         "URL", "HTTPS", "IANA", "Webhook"}
+         "URL", "HTTPS", "IANA", "Webhook", "chinesecalendar"}
 WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z]{3,}(?![A-Za-z0-9_])")
 NOT_WORDS = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+|https?://\S+")
 
@@ -84,7 +84,8 @@ MEASURE = """({width: W, target: TARGET, link: LINK}) => {
   const wide = over.filter(el => !over.includes(el.parentElement)).slice(0, 5)
     .map(el => name(el) + ' right=' + Math.round(el.getBoundingClientRect().right));
   const targets = 'button, input[type=submit], input[type=button], input[type=reset], '
-    + 'input[type=image], input[type=file], [role=button], summary, label.tile, a.button';
+    + 'input[type=image], input[type=file], [role=button], summary, label.tile, label.check, '
+    + 'a.button';
   const small = [...document.querySelectorAll(targets)].filter(shown).filter(el => {
     const r = el.getBoundingClientRect(); return r.width < TARGET || r.height < TARGET; })
     .map(el => name(el) + ' ' + size(el));

@@ -31,18 +31,14 @@ def site_date(value: date | None) -> str:
     return "" if value is None else format_date(value, "yyyy-MM-dd", locale=str(get_locale()))
 
 
-def duration(minutes: int | None, days: bool = True) -> str:
-    """Short human duration: "30 min", "2 h", "1 h 30 min", "3 days", "2 days 4 h".
-    days=False counts in hours only (working time: 1,440 working minutes are not a day)."""
+def duration(minutes: int | None) -> str:
+    """Short human duration of real (calendar) time, for countdowns and time spent: "30 min",
+    "2 h", "1 h 30 min", "3 days", "2 days 4 h". Promised targets, which may count working
+    time only, are worded by `repairapp.sla.wording.target_phrase` instead."""
     if minutes is None:
         return ""
     if minutes < 60:
         return ngettext("%(num)d min", "%(num)d min", minutes)
-    if not days and minutes % 60:
-        return ngettext("%(num)d h", "%(num)d h", minutes // 60) + " " + ngettext(
-            "%(num)d min", "%(num)d min", minutes % 60)
-    if not days:
-        return ngettext("%(num)d h", "%(num)d h", minutes // 60)
     if minutes % 1440 == 0:
         return ngettext("%(num)d day", "%(num)d days", minutes // 1440)
     if minutes > 1440:

@@ -9,6 +9,7 @@ language when it is rendered.
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
 
 from babel.dates import get_day_names
 from flask import current_app
@@ -65,8 +66,13 @@ def _week(hours: Hours) -> str:
     parts = []
     for first, last, spans in week_runs(hours):
         days = names[first] if first == last else f"{names[first]}–{names[last]}"
-        parts.append(f"{days} " + ", ".join(f"{clock(a)}–{clock(b)}" for a, b in spans))
-    return "; ".join(parts)
+        spans_text = reduce(lambda text, item: gettext("%(list)s, %(item)s", list=text,
+                                                       item=item),
+                            [f"{clock(a)}–{clock(b)}" for a, b in spans])
+        parts.append(f"{days} {spans_text}")
+    # Groups and intervals are separated the language's way: "; " and ", " / "；" and "、".
+    return reduce(lambda text, item: gettext("%(list)s; %(item)s", list=text, item=item),
+                  parts) if parts else ""
 
 
 def _when(calendar: Calendar, zone: str | None, short: bool) -> str:

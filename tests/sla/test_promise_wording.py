@@ -137,3 +137,11 @@ def test_templates_escape_the_text(app):
     """Unlike a plain lazy string, it is escaped when rendered."""
     with app.test_request_context():
         assert render_template_string("{{ t }}", t=Text(lambda: "<b>")) == "&lt;b&gt;"
+
+
+def test_chinese_hours_use_chinese_separators(app):
+    """Intervals are listed with 、 and groups with ；, inside full-width brackets."""
+    week = weekly(range(5), ("09:00", "12:00"), ("13:00", "17:00"), china=False)
+    saturday = Calendar(hours=week.hours | {5: ((540, 720),)})
+    assert in_language(app, "zh", describe_hours(saturday)) == (
+        "仅工作时间（周一–周五 09:00–12:00、13:00–17:00；周六 09:00–12:00）")

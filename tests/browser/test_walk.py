@@ -312,3 +312,18 @@ def test_a_long_vendor_name_fits_the_header(app, wechat_phone, live_server, demo
     finally:
         app.config["VENDOR_NAME"] = name
     assert header == {"height": pytest.approx(48, abs=8), "brandCut": False}
+
+
+def test_the_menu_works_without_javascript(browser, live_server, demo_scan_url):
+    """With scripts off an admin opens the ☰ menu, reaches Accounts and logs out from it."""
+    context = browser.new_context(locale="zh-CN", java_script_enabled=False, **WECHAT_PHONE)
+    page = context.new_page()
+    _log_in(page, live_server, STAFF["admin"])
+    assert not page.is_visible(".menu-list")
+    page.click(".menu > summary")
+    page.click(".menu-list >> text=账号管理")
+    page.wait_for_url("**/accounts/users")
+    page.click(".menu > summary")
+    page.click(".menu-list button:has-text('退出登录')")
+    page.wait_for_url("**/accounts/login*")
+    context.close()

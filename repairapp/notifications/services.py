@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
@@ -134,7 +134,8 @@ def render(ticket: Ticket, kind: NotificationKind, for_requester: bool = False
     """Subject and plain-text body, in the current locale; requesters get their link."""
     what = str(SUBJECT[kind]) % {"name": ticket.assignee.name if ticket.assignee else ""} \
         if kind is K.ASSIGNED else SUBJECT[kind]
-    subject = f"[{ticket.number}] {what}: {ticket.asset.name}"
+    subject = gettext("[%(number)s] %(what)s: %(machine)s", number=ticket.number, what=what,
+                      machine=ticket.asset.name)
     link = (public_url("tracking.show", token=ticket.tracking_token) if for_requester
             else public_url("tickets.detail", ticket_id=ticket.id))
     body = render_template("notifications/message.txt", ticket=ticket, kind=kind.value,

@@ -1,4 +1,7 @@
-"""what a ticket waits for (placeholder, filled by the workflow work)
+"""done today / this week: an index for a technician's latest fixes
+
+What a ticket waits for and the note written for the customer need no column: they are the
+notes of the "waiting for customer" and "resolved" status events.
 
 Revision ID: 0014
 Revises: 0013
@@ -6,7 +9,6 @@ Create Date: 2026-12-02 00:15:00
 
 """
 from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
@@ -17,8 +19,11 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.create_index('ix_tickets_assignee_id_resolved_at',
+                              ['assignee_id', 'resolved_at'], unique=False)
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.drop_index('ix_tickets_assignee_id_resolved_at')

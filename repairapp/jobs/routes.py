@@ -4,7 +4,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from repairapp.db import utcnow
-from repairapp.jobs.services import my_jobs
+from repairapp.jobs.services import done_recently, my_jobs
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -12,4 +12,6 @@ bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 @bp.get("/")
 @login_required
 def index():
-    return render_template("jobs/index.html", tickets=my_jobs(current_user.id), now=utcnow())
+    now = utcnow()
+    return render_template("jobs/index.html", tickets=my_jobs(current_user.id),
+                           done=done_recently(current_user.id, now), now=now)

@@ -26,6 +26,17 @@ class StatusForm(FlaskForm):
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
 
 
+class WaitForm(StatusForm):
+    """Waiting for the customer: what they are to provide is required; they see it."""
+
+    to = HiddenField(default="waiting_customer", validators=[DataRequired()])
+    note = StringField(_l("What are you waiting for from the customer?"),
+                       description=_l("The requester sees this on their tracking page, e.g. "
+                                      "“a photo of the error screen”."),
+                       validators=[DataRequired(_l("Say what you are waiting for.")),
+                                   Length(max=300)])
+
+
 class PartForm(Form):
     """One row of parts used; empty rows are ignored."""
 
@@ -51,7 +62,9 @@ class WorkLogForm(PhotosMixin, FlaskForm):
 
 
 class ResolveForm(WorkLogForm):
-    notes = TextAreaField(_l("What was done (resolution note)"), validators=[
+    notes = TextAreaField(_l("What was done (the customer sees this)"), description=_l(
+        "Shown on the requester's tracking page and in the email asking them to confirm. "
+        "Anything for colleagues only goes in the work log."), validators=[
         DataRequired(_l("Write what was done to fix it.")), Length(max=4000)])
 
 

@@ -82,6 +82,8 @@ class Ticket(db.Model):
         sa.UniqueConstraint("asset_id", "idempotency_key"),
         # "My jobs": a technician's open tickets, whatever the size of the history.
         sa.Index("ix_tickets_assignee_id_status", "assignee_id", "status"),
+        # "My jobs", done today / this week: a technician's latest fixes, whatever the history.
+        sa.Index("ix_tickets_assignee_id_resolved_at", "assignee_id", "resolved_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,11 +13,12 @@ from repairapp.tickets.forms import (
     ResolveForm,
     StatusForm,
     TriageForm,
+    WaitForm,
     WorkLogForm,
 )
 from repairapp.tickets.merge import duplicate_of
-from repairapp.tickets.models import Status, Ticket
-from repairapp.tickets.workflow import Actor, actor_for, allowed
+from repairapp.tickets.models import Status, Ticket, WorkType
+from repairapp.tickets.workflow import Actor, actor_for, allowed, awaited
 
 
 def earlier_tickets(ticket: Ticket, limit: int = 5) -> list[Ticket]:
@@ -55,7 +56,12 @@ def detail_context(ticket: Ticket, user: User, **forms) -> dict:
         "can_work": ticket.is_open,
         "status_form": StatusForm(formdata=None),
         "work_form": forms.get("work_form") or WorkLogForm(formdata=None),
-        "resolve_form": forms.get("resolve_form") or ResolveForm(formdata=None),
+        # Resolving from anywhere but the site is remote work, so that tile starts chosen.
+        "resolve_form": forms.get("resolve_form") or ResolveForm(
+            formdata=None, work_type=(WorkType.ON_SITE if ticket.status is Status.ON_SITE
+                                      else WorkType.REMOTE).value),
+        "wait_form": forms.get("wait_form") or WaitForm(formdata=None),
+        "awaited": awaited(ticket),
         "assign_form": assign_form,
         "triage_form": forms.get("triage_form") or TriageForm(
             formdata=None, severity=ticket.severity.value, category=ticket.category.value),

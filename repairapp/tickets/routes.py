@@ -3,7 +3,16 @@
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,13 +28,15 @@ from repairapp.tickets.forms import (
     ResolveForm,
     StatusForm,
     TriageForm,
+    WaitForm,
     WorkLogForm,
 )
 from repairapp.tickets.merge import can_merge
 from repairapp.tickets.merge import merge as merge_tickets
 from repairapp.tickets.models import Category, Status, Ticket, TicketPhoto, WorkType
 from repairapp.tickets.pages import assign_choices, detail_context
-from repairapp.tickets.workflow import TransitionError, actor_for, change_status
+from repairapp.tickets.workflow import TransitionError, actor_for, change_status, is_public
+from repairapp.wording import STATUS, moved_message
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets")
 
@@ -86,14 +97,18 @@ def detail(ticket_id: int):
 @bp.post("/<int:ticket_id>/status")
 def change(ticket_id: int):
     ticket = _ticket_or_404(ticket_id)
-    form = StatusForm()
-    if not form.validate_on_submit() or form.to.data not in {s.value for s in Status}:
+    waiting = request.form.get("to") == Status.WAITING_CUSTOMER.value
+    form = WaitForm() if waiting else StatusForm()  # waiting needs what is awaited
+    if not form.validate_on_submit():
+        return _rerender(ticket, wait_form=form) if waiting else abort(400)
+    if form.to.data not in {s.value for s in Status}:
         abort(400)
     if form.to.data == Status.RESOLVED.value:  # needs the resolution form
         return redirect(url_for(".detail", ticket_id=ticket_id, _anchor="resolve"))
+    start, to = ticket.status, Status(form.to.data)
     return _apply(ticket_id, lambda: change_status(
-        ticket, Status(form.to.data), actor_for(current_user, ticket), user=current_user,
-        note=form.note.data or ""))
+        ticket, to, actor_for(current_user, ticket), user=current_user,
+        note=(form.note.data or "").strip()), moved_message(start, to, is_public(start, to)))
 
 
 def _rerender(ticket: Ticket, **forms):
@@ -125,7 +140,8 @@ def resolve(ticket_id: int):
         work_type=WorkType(form.work_type.data), minutes=form.minutes.data,
         parts=form.parts_used(), photos=form.reencoded,
         terms=Terms.from_config(current_app.config)),
-        _("Resolved. The requester is asked to confirm."))
+        _("Marked “%(status)s”. The requester sees what was done and is asked to "
+          "confirm.", status=STATUS[Status.RESOLVED]))
 
 
 @bp.post("/<int:ticket_id>/assign")

@@ -155,7 +155,9 @@ def resolve(ticket: Ticket, user: User, *, resolution_note: str, work_type: Work
             BillableItem(kind=i.kind, description=i.description, quantity=i.quantity,
                          unit_price=i.unit_price, amount=i.amount)
             for i in items_for(ticket.work_logs, terms)]
-    event = change_status(ticket, Status.RESOLVED, actor, user=user, now=now)
+    # The resolution event carries the note: it is what the requester is shown.
+    event = change_status(ticket, Status.RESOLVED, actor, user=user, note=resolution_note,
+                          now=now)
     announce(ticket, NotificationKind.RESOLVED, key=str(ticket.reopen_count))
     return event
 

@@ -27,15 +27,21 @@ class TransitionError(ValueError):
 
 S = Status
 STAFF = frozenset({Actor.ASSIGNEE, Actor.DISPATCHER})
+#: Where the work can be. A job really does go from almost any of these to any other: on the
+#: way, the customer calls, and it is fixed remotely, or must wait for a part, or for them.
+_WORKING = {S.ACKNOWLEDGED, S.ON_THE_WAY, S.ON_SITE, S.IN_PROGRESS, S.WAITING_PARTS,
+            S.WAITING_CUSTOMER}
 _RULES: list[tuple[set[Status], Status, frozenset[Actor]]] = [
+    # Accepting is the response; so is going straight to the machine or to remote work.
     ({S.NEW}, S.ACKNOWLEDGED, STAFF),
-    ({S.ACKNOWLEDGED, S.IN_PROGRESS, S.WAITING_PARTS, S.WAITING_CUSTOMER}, S.ON_THE_WAY, STAFF),
-    ({S.ACKNOWLEDGED, S.ON_THE_WAY, S.IN_PROGRESS, S.WAITING_PARTS, S.WAITING_CUSTOMER},
-     S.ON_SITE, STAFF),
-    ({S.ACKNOWLEDGED, S.ON_SITE, S.WAITING_PARTS, S.WAITING_CUSTOMER}, S.IN_PROGRESS, STAFF),
-    ({S.ACKNOWLEDGED, S.ON_SITE, S.IN_PROGRESS}, S.WAITING_PARTS, STAFF),
-    ({S.ACKNOWLEDGED, S.ON_SITE, S.IN_PROGRESS}, S.WAITING_CUSTOMER, STAFF),
-    ({S.ACKNOWLEDGED, S.ON_SITE, S.IN_PROGRESS}, S.RESOLVED, STAFF),
+    # Leaving the site is waiting (for parts, for the customer) or remote work, not a trip.
+    ({S.NEW} | _WORKING - {S.ON_THE_WAY, S.ON_SITE}, S.ON_THE_WAY, STAFF),
+    ({S.NEW} | _WORKING - {S.ON_SITE}, S.ON_SITE, STAFF),
+    ({S.NEW} | _WORKING - {S.IN_PROGRESS}, S.IN_PROGRESS, STAFF),
+    # Waiting needs a diagnosis first: a ticket is accepted before it waits.
+    (_WORKING - {S.WAITING_PARTS}, S.WAITING_PARTS, STAFF),
+    (_WORKING - {S.WAITING_CUSTOMER}, S.WAITING_CUSTOMER, STAFF),
+    (_WORKING, S.RESOLVED, STAFF),
     ({S.RESOLVED}, S.CLOSED, frozenset({Actor.REQUESTER, Actor.DISPATCHER, Actor.SYSTEM})),
     # Reopen: the requester says it is not fixed, or a dispatcher decides so.
     ({S.RESOLVED}, S.IN_PROGRESS, frozenset({Actor.REQUESTER, Actor.DISPATCHER})),
@@ -44,7 +50,11 @@ TRANSITIONS: dict[tuple[Status, Status], frozenset[Actor]] = {
     (start, to): actors for starts, to, actors in _RULES for start in starts
 }
 #: Steps the requester sees on the tracking page.
-PUBLIC = {S.ACKNOWLEDGED, S.ON_THE_WAY, S.ON_SITE, S.RESOLVED, S.CLOSED}
+PUBLIC = {S.ACKNOWLEDGED, S.ON_THE_WAY, S.ON_SITE, S.WAITING_CUSTOMER, S.RESOLVED, S.CLOSED}
+
+
+class AwaitedMissing(ValueError):
+    """Staff moving a ticket to "waiting for customer" must say what is awaited."""
 
 
 def actor_for(user: User | None, ticket: Ticket) -> Actor | None:
@@ -69,6 +79,11 @@ def require_open(ticket: Ticket) -> None:
 
 def is_reopen(start: Status, to: Status) -> bool:
     return start is S.RESOLVED and to is S.IN_PROGRESS
+
+
+def is_public(start: Status, to: Status) -> bool:
+    """Whether the requester's tracking page shows this step."""
+    return to in PUBLIC or is_reopen(start, to)
 
 
 def record(ticket: Ticket, kind: EventKind, user: User | None, *, actor_name: str = "",
@@ -105,17 +120,24 @@ def _pause_or_resume(ticket: Ticket, to: Status, now: datetime) -> None:
 def change_status(ticket: Ticket, to: Status, actor: Actor, *, user: User | None = None,
                   actor_name: str = "", note: str = "",
                   now: datetime | None = None) -> TicketEvent:
-    """Move a ticket to `to`, stamping response / resolution times; refuses other moves."""
+    """Move a ticket to `to`, stamping response / resolution times; refuses other moves.
+
+    Moving to "waiting for customer" and resolving take a note written for the requester
+    (what is awaited, what was done): the tracking page shows it. Other notes are staff-only.
+    """
     if actor not in TRANSITIONS.get((ticket.status, to), ()):
         raise TransitionError(f"{actor.value}: {ticket.status.value} -> {to.value}")
+    if to is S.WAITING_CUSTOMER and not note.strip():
+        raise AwaitedMissing(f"ticket {ticket.id}: say what the customer is to provide")
     now = now or utcnow()
     reopen = is_reopen(ticket.status, to)
     event = record(ticket, EventKind.STATUS, user, actor_name=actor_name,
                    from_value=ticket.status.value, to_value=to.value, note=note,
-                   public=to in PUBLIC or reopen, now=now)
+                   public=is_public(ticket.status, to), now=now)
     _pause_or_resume(ticket, to, now)
+    responding = ticket.status is S.NEW and ticket.responded_at is None
     ticket.status = to
-    if to is S.ACKNOWLEDGED and ticket.responded_at is None:
+    if responding:  # accepting, heading out or starting remote work: the response is made
         ticket.responded_at = now
         if ticket.response_due_at and now > ticket.response_due_at:
             ticket.response_breached = True
@@ -130,3 +152,26 @@ def change_status(ticket: Ticket, to: Status, actor: Actor, *, user: User | None
         ticket.resolved_at = None
     db.session.flush()
     return event
+
+
+def _last_note(ticket: Ticket, status: Status) -> str:
+    for event in reversed(ticket.events):
+        if event.kind is EventKind.STATUS and event.to_value == status.value:
+            return event.note
+    return ""
+
+
+def awaited(ticket: Ticket) -> str:
+    """While waiting for the customer: what they are to provide, as the technician put it."""
+    return _last_note(ticket, S.WAITING_CUSTOMER) if ticket.status is S.WAITING_CUSTOMER else ""
+
+
+def note_for_customer(ticket: Ticket) -> str:
+    """Once resolved: what was done, as written for the customer at the last resolution.
+
+    Read from the resolution event, not `Ticket.resolution_note`: notes written before the
+    resolve form said "shown to the customer" were never put there, so they stay private.
+    """
+    if ticket.status not in (S.RESOLVED, S.CLOSED):
+        return ""
+    return _last_note(ticket, S.RESOLVED)

@@ -9,7 +9,7 @@ from repairapp.tickets import services as tickets
 from repairapp.tickets import work
 from repairapp.tickets.merge import followed
 from repairapp.tickets.models import Status
-from repairapp.tickets.workflow import TransitionError
+from repairapp.tickets.workflow import TransitionError, awaited, note_for_customer
 from repairapp.tracking.forms import ConfirmForm, ReopenForm
 
 bp = Blueprint("tracking", __name__, url_prefix="/t")
@@ -22,9 +22,15 @@ def _ticket_or_404(token: str):
     return ticket
 
 
+def _shown(ticket) -> dict:
+    """What the requester sees of a ticket: public steps and the notes written for them."""
+    return {"ticket": ticket, "events": [e for e in ticket.events if e.is_public],
+            "awaited": awaited(ticket), "done_note": note_for_customer(ticket)}
+
+
 def _render(ticket, confirm_form=None, reopen_form=None, status: int = 200):
     return render_template(
-        "tracking/show.html", ticket=ticket, events=[e for e in ticket.events if e.is_public],
+        "tracking/show.html", **_shown(ticket),
         confirm_form=confirm_form or ConfirmForm(formdata=None),
         reopen_form=reopen_form or ReopenForm(formdata=None)), status
 
@@ -36,8 +42,7 @@ def show(token: str):
         return _render(ticket)
     # Merged as a duplicate: the earlier ticket's progress, never its link or its verdict.
     earlier = followed(ticket)
-    return render_template("tracking/show.html", ticket=earlier, merged_from=ticket,
-                           events=[e for e in earlier.events if e.is_public])
+    return render_template("tracking/show.html", merged_from=ticket, **_shown(earlier))
 
 
 @bp.get("/<token>/submitted")

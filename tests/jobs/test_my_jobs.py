@@ -1,4 +1,5 @@
-"""Technicians' "My jobs": their open tickets, most urgent first, fast with any history."""
+"""Technicians' "My jobs": their open tickets, most urgent first, fast with any history,
+and what they resolved today and this week."""
 
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -10,6 +11,8 @@ import factories as f
 from conftest import counting_queries
 from repairapp.accounts.models import Role
 from repairapp.extensions import db
+from repairapp.jobs.services import done_recently
+from repairapp.tickets import work
 from repairapp.tickets.models import Status, Ticket
 
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
@@ -109,3 +112,45 @@ def _count_queries(client) -> int:
         page = client.get("/jobs/").get_data(as_text=True)
     assert page.count('class="card row job') == 50
     return len(statements)
+
+
+def _resolved(tech, at: datetime, tz: str = "Asia/Shanghai", status=Status.CLOSED):
+    ticket = f.ticket(f.asset(site=f.site(timezone=tz)), assignee=tech, status=status)
+    ticket.resolved_at = at
+    db.session.commit()
+    return ticket
+
+
+def test_done_today_and_this_week_on_the_sites_calendar():
+    """Sunday 10:00 in Shanghai: today starts at 00:00 there, the week on Monday 00:00."""
+    tech = f.user(Role.TECHNICIAN)
+    now = NOW  # Sunday 2026-11-22 10:00 in Shanghai
+    utc = lambda *a: datetime(*a, tzinfo=UTC)  # noqa: E731
+    today = [_resolved(tech, utc(2026, 11, 22, 1, 0)),     # Sunday 09:00 Shanghai
+             _resolved(tech, utc(2026, 11, 21, 17, 0)),    # Sunday 01:00 Shanghai
+             _resolved(tech, utc(2026, 11, 21, 23, 30), "Europe/Berlin")]  # Sun 00:30 there
+    week = [_resolved(tech, utc(2026, 11, 21, 15, 0)),     # Saturday 23:00 Shanghai
+            _resolved(tech, utc(2026, 11, 15, 16, 30), status=Status.RESOLVED)]  # Mon 00:30
+    _resolved(tech, utc(2026, 11, 15, 15, 30))             # Sunday 23:30: last week
+    _resolved(f.user(Role.TECHNICIAN), utc(2026, 11, 22, 1, 0))  # someone else's
+    done = done_recently(tech.id, now)
+    assert done.today == 3
+    assert [t.id for t in done.week] == [t.id for t in (today[0], today[2], today[1],
+                                                         *week)]
+
+
+def test_a_reopened_ticket_is_not_done(client, tech):
+    """Reopening takes a ticket out of "done" until it is resolved again."""
+    ticket = _resolved(tech, datetime.now(UTC), status=Status.RESOLVED)
+    work.reopen_by_requester(ticket, "Still beeping")
+    db.session.commit()
+    assert done_recently(tech.id, datetime.now(UTC)).week == []
+
+
+def test_my_jobs_page_counts_what_was_done(client, tech):
+    """The page shows today's and this week's counts and links each ticket resolved."""
+    client.set_cookie("lang", "en")
+    fixed = _resolved(tech, datetime.now(UTC))
+    page = client.get("/jobs/").get_data(as_text=True)
+    assert "Today: 1" in page and "This week (since Monday): 1" in page
+    assert f'href="/tickets/{fixed.id}">{fixed.number}</a>' in page

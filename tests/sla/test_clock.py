@@ -53,7 +53,7 @@ def test_waiting_for_the_customer_pauses_the_clock():
     ticket, _plan = office_ticket(at(SH, 2026, 11, 24, 9, 0))  # Tuesday
     fix_due = ticket.resolution_due_at
     change_status(ticket, Status.ACKNOWLEDGED, Actor.DISPATCHER, now=at(SH, 2026, 11, 24, 9, 30))
-    change_status(ticket, Status.WAITING_CUSTOMER, Actor.DISPATCHER,
+    change_status(ticket, Status.WAITING_CUSTOMER, Actor.DISPATCHER, note="the door code",
                   now=at(SH, 2026, 11, 24, 10, 0))
     change_status(ticket, Status.IN_PROGRESS, Actor.DISPATCHER, now=at(SH, 2026, 11, 24, 13, 0))
     assert ticket.paused_minutes == 120 and ticket.paused_at is None

@@ -54,10 +54,11 @@ def test_technician_works_a_job_with_two_taps_per_step(client, auth, tech):
 
 
 def test_forbidden_move_is_explained_and_changes_nothing(client, auth, tech):
-    """Jumping from new to on site is refused with a message."""
+    """Waiting for parts on a job never accepted is refused with a message."""
     ticket = f.ticket(assignee=tech)
     url = f"/tickets/{ticket.id}"
-    response = auth.post(f"{url}/status", {"to": "on_site"}, page_url=url, follow_redirects=True)
+    response = auth.post(f"{url}/status", {"to": "waiting_parts"}, page_url=url,
+                         follow_redirects=True)
     assert "not allowed" in response.get_data(as_text=True)
     assert fresh(ticket).status is Status.NEW
 

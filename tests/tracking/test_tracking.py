@@ -7,8 +7,8 @@ from conftest import token_from
 from repairapp.accounts.models import Role
 from repairapp.contracts.models import Severity
 from repairapp.extensions import db
-from repairapp.tickets import services
-from repairapp.tickets.models import Category, Status
+from repairapp.tickets import services, work
+from repairapp.tickets.models import Category, Status, WorkType
 from repairapp.tickets.workflow import Actor, change_status
 
 
@@ -102,3 +102,63 @@ def test_rating_without_stars_keeps_the_comment(client):
     ticket, url, token = _resolved(client)
     response = client.post(f"{url}/confirm", data={"comment": "Keep me", "csrf_token": token})
     assert response.status_code == 422 and "Keep me" in response.get_data(as_text=True)
+
+
+def _page(client, ticket) -> str:
+    return client.get(f"/t/{ticket.tracking_token}",
+                      headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_tracking_page_names_the_engineer(client):
+    """Once assigned, the requester sees who is coming, by name (not their email)."""
+    ticket = _ticket()
+    db.session.commit()
+    assert "Your engineer" not in _page(client, ticket)
+    ticket.assignee = f.user(Role.TECHNICIAN, name="Wang Wei", email="wang@vendor.example")
+    db.session.commit()
+    page = _page(client, ticket)
+    assert "Your engineer: Wang Wei" in page and "wang@vendor.example" not in page
+
+
+def test_while_waiting_the_page_says_what_is_awaited(client):
+    """The technician's "waiting for" text is on the page until work resumes."""
+    ticket = _ticket()
+    tech = f.user(Role.TECHNICIAN)
+    ticket.assignee = tech
+    change_status(ticket, Status.ACKNOWLEDGED, Actor.ASSIGNEE, user=tech)
+    change_status(ticket, Status.WAITING_CUSTOMER, Actor.ASSIGNEE, user=tech,
+                  note="a photo of the error screen")
+    db.session.commit()
+    page = _page(client, ticket)
+    assert "We are waiting for you" in page
+    assert "Your engineer needs: a photo of the error screen" in page
+    assert "Waiting for customer" in page  # the step, in the public timeline
+    change_status(ticket, Status.IN_PROGRESS, Actor.ASSIGNEE, user=tech)
+    db.session.commit()
+    assert "a photo of the error screen" not in _page(client, ticket)
+
+
+def test_the_resolution_note_is_shown_to_the_requester(client):
+    """What was done, as written at resolution, is on the page; work log notes are not."""
+    ticket = _ticket()
+    tech = f.user(Role.TECHNICIAN)
+    ticket.assignee = tech
+    change_status(ticket, Status.ACKNOWLEDGED, Actor.ASSIGNEE, user=tech)
+    work.log_work(ticket, tech, work_type=WorkType.REMOTE, minutes=5, notes="internal: cable")
+    work.resolve(ticket, tech, resolution_note="Replaced the spindle encoder cable",
+                 work_type=WorkType.ON_SITE)
+    db.session.commit()
+    page = _page(client, ticket)
+    assert "What was done" in page and "Replaced the spindle encoder cable" in page
+    assert "internal: cable" not in page
+
+
+def test_a_resolution_note_from_before_stays_private(client):
+    """A ticket resolved before the note was shown keeps its note off the page."""
+    ticket = _ticket()
+    change_status(ticket, Status.ACKNOWLEDGED, Actor.DISPATCHER)
+    change_status(ticket, Status.RESOLVED, Actor.DISPATCHER)
+    ticket.resolution_note = "internal: the operator dropped it"
+    db.session.commit()
+    page = _page(client, ticket)
+    assert "What was done" not in page and "operator dropped it" not in page

@@ -42,6 +42,13 @@ def labels_command(customer, site, search, tag_from, tag_to, tags, never_printed
         customer_id=_find(Customer, customer), site_id=_find(Site, site), search=search,
         tag_from=tag_from, tag_to=tag_to, never_printed=never_printed,
         tags=services.parse_tags(tags))
+    # Like the admin page: an unknown tag or an empty batch prints nothing, and says why.
+    unknown = services.unknown_tags(selection.tags)
+    if unknown:
+        raise click.ClickException(f"no machine has these tags, nothing written: "
+                                   f"{', '.join(unknown)}")
+    if services.count(selection) == 0:
+        raise click.ClickException("no asset with a current label matches, nothing written")
     config = current_app.config
     for key, size in services.too_fine(config["PUBLIC_URL"]).items():
         if key == sheet:

@@ -1,7 +1,14 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, ValidationError
 
@@ -32,3 +39,9 @@ class BatchForm(FlaskForm):
         sheet = SHEETS.get(self.sheet.data)
         if sheet and field.data and field.data > sheet.cols:
             raise ValidationError(_("This sheet has %(n)d columns.", n=sheet.cols))
+
+
+class ReissueForm(FlaskForm):
+    """The confirmation of a label replacement, naming the code it replaces."""
+
+    replaces = HiddenField()

@@ -21,7 +21,7 @@ from repairapp.assets.models import Asset
 from repairapp.customers.models import Customer, Site
 from repairapp.extensions import db
 from repairapp.labels import services
-from repairapp.labels.forms import BatchForm
+from repairapp.labels.forms import BatchForm, ReissueForm
 from repairapp.labels.pdf import calibration
 from repairapp.labels.sheets import SHEETS
 
@@ -56,7 +56,12 @@ def index():
         sa.select(Site).order_by(Site.name))]
     if form.validate_on_submit():
         selection, sheet = _selection(form), SHEETS[form.sheet.data]
-        if services.count(selection) == 0:
+        unknown = services.unknown_tags(selection.tags)
+        if unknown:  # a partial batch would go unnoticed until a machine has no label
+            form.tags.errors.append(_(
+                "No machine has these tags, so nothing was printed: %(tags)s. Correct or "
+                "remove them and try again.", tags=", ".join(unknown)))
+        elif services.count(selection) == 0:
             form.tags.errors.append(_("No asset with a current label matches."))
         else:
             out = io.BytesIO()
@@ -89,10 +94,21 @@ def asset(asset_id: int):
                            sheets=SHEETS)
 
 
-@bp.post("/assets/<int:asset_id>/reissue")
+@bp.route("/assets/<int:asset_id>/reissue", methods=["GET", "POST"])
 def reissue(asset_id: int):
+    """Replacing a label: a page that says what happens to the old one, then the change."""
     item = db.get_or_404(Asset, asset_id)
-    label = services.reissue(item)
+    current = item.active_label
+    form = ReissueForm(replaces=current.code if current else "")
+    if not form.validate_on_submit():
+        return render_template("labels/reissue.html", asset=item, current=current, form=form)
+    try:
+        label = services.reissue(item, form.replaces.data or "")
+    except services.LabelChanged:
+        flash(_("That label was already replaced; nothing more was changed."), "error")
+        return redirect(url_for(".asset", asset_id=asset_id))
     db.session.commit()
-    flash(_("Old label revoked. New code %(code)s: print it now.", code=label.code))
+    flash(_("Label %(old)s replaced by %(new)s. Print the new label now and stick it on the "
+            "machine: the old one no longer works.", old=form.replaces.data or "—",
+            new=label.code))
     return redirect(url_for(".asset", asset_id=asset_id))

@@ -115,8 +115,26 @@ def print_batch(selection: Selection, sheet: Sheet, out: BinaryIO, *, base_url: 
     return len(printed)
 
 
-def reissue(asset: Asset) -> Label:
-    """Revoke the asset's current label (its URL then says "replaced") and issue a new one."""
+class LabelChanged(ValueError):
+    """The label to replace is no longer the asset's current one (replaced meanwhile)."""
+
+
+def unknown_tags(tags: tuple[str, ...]) -> list[str]:
+    """The listed tags no current (not archived) machine has, in the order given, once each."""
+    found = set(db.session.scalars(sa.select(Asset.tag).where(
+        Asset.tag.in_(tags), Asset.is_archived.is_(False)))) if tags else set()
+    return [tag for tag in dict.fromkeys(tags) if tag not in found]
+
+
+def reissue(asset: Asset, replacing: str) -> Label:
+    """Revoke the asset's current label (its URL then says "replaced") and issue a new one.
+
+    `replacing` is the code the admin confirmed replacing ("" if the asset had none): a
+    confirmation sent twice, or after someone else replaced it, replaces nothing more.
+    """
+    current = asset.active_label
+    if (current.code if current else "") != replacing:
+        raise LabelChanged(f"asset {asset.id}: {replacing!r} is not its current label")
     for label in asset.labels:
         if label.revoked_at is None:
             label.revoked_at = utcnow()

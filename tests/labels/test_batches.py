@@ -92,11 +92,17 @@ def test_calibration_pdf_download(admin, client):
     assert client.get("/labels/calibration/nope").status_code == 404
 
 
+def reissue(admin, machine, **kwargs):
+    """Confirm the replacement on its page, as an admin would."""
+    url = f"/labels/assets/{machine.id}/reissue"
+    return admin.post(url, {"replaces": machine.active_label.code}, page_url=url, **kwargs)
+
+
 def test_reissue_revokes_the_old_code(admin, client, fleet):
     """After a re-issue the old URL says "replaced" and files nothing; the new one works."""
     machine = fleet[0]
     old = machine.active_label.code
-    admin.post(f"/labels/assets/{machine.id}/reissue", {}, page_url=f"/labels/assets/{machine.id}")
+    reissue(admin, machine)
     db.session.expire_all()
     new = machine.active_label.code
     assert new != old
@@ -121,7 +127,7 @@ def test_printing_history_per_asset(admin, client, fleet):
 def test_print_one_label_from_the_asset_page(admin, client, fleet):
     """After a re-issue, "Print this label now" gives a PDF with just the new code."""
     machine = fleet[0]
-    admin.post(f"/labels/assets/{machine.id}/reissue", {}, page_url=f"/labels/assets/{machine.id}")
+    reissue(admin, machine)
     db.session.expire_all()
     response = admin.post("/labels/", {"tags": machine.tag, "sheet": "thermal-40x30",
                                        "start_row": "1", "start_col": "1"},
@@ -196,3 +202,63 @@ def test_tag_ranges_count_like_people_do(admin):
     assert decoded(batch(admin, tag_from="EQ-9", tag_to="EQ-11").data) == \
         {url(machines[n]) for n in (9, 10, 11)}
     assert decoded(batch(admin, tag_from="EQ-11").data) == {url(machines[n]) for n in (11, 100)}
+
+
+def test_replacing_a_label_asks_first_and_says_what_happens_to_the_old_one(admin, client,
+                                                                          fleet):
+    """The asset page links to a confirmation page; opening it changes nothing."""
+    client.set_cookie("lang", "en")
+    machine = fleet[0]
+    old = machine.active_label.code
+    asset_page = client.get(f"/labels/assets/{machine.id}").get_data(as_text=True)
+    assert f'href="/labels/assets/{machine.id}/reissue"' in asset_page
+    page = client.get(f"/labels/assets/{machine.id}/reissue").get_data(as_text=True)
+    assert f"(code {old}) stops working at once" in page
+    assert "This label was replaced" in page and "stick it on the machine" in page
+    assert f'name="replaces" type="hidden" value="{old}"' in page
+    db.session.expire_all()
+    assert machine.active_label.code == old and len(machine.labels) == 1
+
+
+def test_a_replacement_sent_twice_replaces_once(admin, client, fleet):
+    """The second send of the same confirmation (double tap, back button) changes nothing."""
+    client.set_cookie("lang", "en")
+    machine = fleet[0]
+    old = machine.active_label.code
+    url = f"/labels/assets/{machine.id}/reissue"
+    first = admin.post(url, {"replaces": old}, page_url=url, follow_redirects=True)
+    db.session.expire_all()
+    new = machine.active_label.code
+    assert f"Label {old} replaced by {new}. Print the new label now" in \
+        first.get_data(as_text=True)
+    again = admin.post(url, {"replaces": old}, page_url=url, follow_redirects=True)
+    assert "already replaced" in again.get_data(as_text=True)
+    db.session.expire_all()
+    assert machine.active_label.code == new and len(machine.labels) == 2
+
+
+def test_a_list_with_unknown_tags_comes_back_naming_them(admin, client, fleet):
+    """Nothing is printed; the unknown tags are named and the typed list is kept."""
+    client.set_cookie("lang", "en")
+    fleet[5].is_archived = True
+    db.session.commit()
+    typed = "EQ-00100\nEQ-0O101\nEQ-09000\nEQ-00102"
+    response = batch(admin, tags=typed)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and response.mimetype == "text/html"
+    assert "No machine has these tags, so nothing was printed: EQ-0O101, EQ-09000." in page
+    assert typed in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LabelPrint)) == 0
+
+
+def test_command_line_refuses_unknown_tags_and_empty_batches(runner, tmp_path, fleet):
+    """`flask labels --tags` names unknown tags and writes no file, like the page."""
+    out = tmp_path / "labels.pdf"
+    result = runner.invoke(args=["labels", "--tags", "EQ-00100,EQ-77777", "-o", str(out)])
+    assert result.exit_code == 1 and "no machine has these tags" in result.output
+    assert "EQ-77777" in result.output and "EQ-00100" not in result.output
+    assert not out.exists()
+    empty = runner.invoke(args=["labels", "--search", "nothing-like-this", "-o", str(out)])
+    assert empty.exit_code == 1 and "no asset with a current label" in empty.output
+    assert not out.exists()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LabelPrint)) == 0

@@ -59,6 +59,8 @@ def test_the_guard_catches_ascii_punctuation():
     assert ascii_marks("例如 09:00-12:00, 13:00-17:00（午休），共 %(n)d 行。") == []
     assert ascii_marks("Plain English, (fine).") == []
     assert SPACE_AT_FULL_WIDTH.search("已保存 。")
+    assert ASCII_BY_HAN.search(visible_text("<h1>我的工单 <small>(1)</small></h1>"))
+    assert not ASCII_BY_HAN.search(visible_text("<dd>A (2026-01-01)</dd><dt>收费</dt>"))
 
 
 def test_names_of_things_are_mingcheng_and_roles_have_one_word():
@@ -103,3 +105,42 @@ def test_every_page_header_names_the_vendor_from_settings(app, client):
             assert '<span class="brand">华东设备维修</span>' in page, url
     finally:
         app.config["VENDOR_NAME"] = saved
+
+
+BLOCK = r"p|div|li|dt|dd|td|th|tr|h\d|section|ul|ol|br|header|nav|form|label|button|option|table"
+
+
+def visible_text(html: str) -> str:
+    """The page's text as read: lines per block element, inline tags, scripts and styles
+    left out."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", "\n", html, flags=re.S)
+    html = re.sub(rf"</?(?:{BLOCK})\b[^>]*>", "\n", html)
+    return re.sub(r"[ \t]+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+#: A Chinese character next to an ASCII mark, with or without a space between.
+ASCII_BY_HAN = re.compile(r"[\u3400-\u9fff] ?[,:;?!()]|[,:;?!()] ?[\u3400-\u9fff]")
+
+
+def test_chinese_pages_use_full_width_punctuation(app, client, auth):
+    """A ticket's pages as a Chinese requester and technician see them: no ASCII marks
+    beside Chinese, on the scan page, confirmation, tracking page, ticket page and My jobs."""
+    from datetime import date
+
+    from repairapp.tickets.models import WorkType
+    from repairapp.tickets.work import log_work
+
+    tech = f.user(Role.TECHNICIAN)
+    machine = f.asset(accepted=date(2020, 1, 1))
+    f.contract(machine, f.plan(), date(2020, 1, 1), date(2099, 12, 31))
+    ticket = f.ticket(machine, assignee=tech)
+    log_work(ticket, tech, work_type=WorkType.REMOTE, minutes=30)
+    db.session.commit()
+    client.set_cookie("lang", "zh")
+    pages = [f"/r/{machine.active_label.code}", f"/t/{ticket.tracking_token}"]
+    texts = {url: visible_text(client.get(url).get_data(as_text=True)) for url in pages}
+    auth.login(tech.email)
+    for url in (f"/tickets/{ticket.id}", "/jobs/"):
+        texts[url] = visible_text(client.get(url).get_data(as_text=True))
+    wrong = {url: ASCII_BY_HAN.findall(text) for url, text in texts.items()}
+    assert wrong == {url: [] for url in texts}

@@ -144,3 +144,29 @@ def test_chinese_pages_use_full_width_punctuation(app, client, auth):
         texts[url] = visible_text(client.get(url).get_data(as_text=True))
     wrong = {url: ASCII_BY_HAN.findall(text) for url, text in texts.items()}
     assert wrong == {url: [] for url in texts}
+
+
+ADMIN_PAGES = ("/dispatch/", "/assets/", "/customers/", "/contracts/", "/contracts/plans",
+               "/sla/", "/labels/", "/notifications/", "/accounts/users")
+
+
+def test_chinese_admin_pages_use_full_width_punctuation(client, auth):
+    """The admin's lists and record pages, with a record on each, in Chinese: no ASCII marks
+    beside Chinese."""
+    from datetime import date
+
+    machine = f.asset(accepted=date(2020, 1, 1))
+    deal = f.contract(machine, f.plan(), date(2020, 1, 1), date(2099, 12, 31))
+    ticket = f.ticket(machine)
+    admin = f.user(Role.ADMIN)
+    db.session.commit()
+    auth.login(admin.email)
+    client.set_cookie("lang", "zh")
+    urls = ADMIN_PAGES + (f"/tickets/{ticket.id}", f"/assets/{machine.id}",
+                          f"/contracts/{deal.id}", f"/customers/{machine.site.customer.id}",
+                          f"/labels/assets/{machine.id}")
+    pages = {url: client.get(url) for url in urls}
+    assert {url: page.status_code for url, page in pages.items()} == dict.fromkeys(pages, 200)
+    wrong = {url: ASCII_BY_HAN.findall(visible_text(page.get_data(as_text=True)))
+             for url, page in pages.items()}
+    assert wrong == {url: [] for url in urls}

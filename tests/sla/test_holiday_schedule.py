@@ -181,3 +181,12 @@ def test_preview_names_rule_and_entered_holidays(client, admin):
     save_2027(admin)
     page = client.get(f"/sla/{calendar.id}?from=2027-02-08").get_data(as_text=True)
     assert "Public holiday: 春节 · as entered from the official schedule" in page
+
+
+def test_the_schedule_page_warns_without_linking_to_itself(client, admin, monkeypatch):
+    """On 2027's own schedule page the warning points below instead of linking there."""
+    monkeypatch.setattr(routes, "_today", lambda: date(2026, 12, 2))
+    office()
+    page = client.get("/sla/holidays/2027").get_data(as_text=True)
+    assert "Enter it below once the State Council publishes it." in page
+    assert 'href="/sla/holidays/2027"' not in page

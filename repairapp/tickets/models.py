@@ -136,7 +136,9 @@ class Ticket(db.Model):
     reopen_count: Mapped[int] = mapped_column(default=0)
     #: Closed as a duplicate of this earlier ticket on the same machine; the requester's
     #: tracking link then follows that one.
-    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tickets.id"))
+    #: Indexed: every ticket page asks for the duplicates merged into it, and deleting a
+    #: ticket would otherwise scan the whole table for references to it.
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tickets.id"), index=True)
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     responded_at: Mapped[datetime | None]

@@ -12,8 +12,13 @@
     field.focus({preventScroll: true});
     field.scrollIntoView({block: "center"});
   }
+  // Two forms on one page may share field ids (a ticket's work log and resolve forms both
+  // have "notes"): the one meant is the field marked .bad (the form that was sent).
   function target(link) {
-    return document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    var id = decodeURIComponent(link.hash.slice(1));
+    var all = document.querySelectorAll('[id="' + id.replace(/["\\]/g, "\\$&") + '"]');
+    for (var i = 0; i < all.length; i++) if (all[i].closest(".bad")) return all[i];
+    return all[0] || null;
   }
   var summary = document.getElementById("error-summary");
   if (summary) {

@@ -5,7 +5,9 @@ import pytest
 
 import factories as f
 from browser.conftest import WECHAT_PHONE
+from repairapp.accounts.models import Role
 from repairapp.extensions import db
+from repairapp.tickets.models import Status
 
 pytestmark = pytest.mark.browser
 
@@ -51,3 +53,26 @@ def test_summary_link_focuses_its_field(wechat_phone, scan_url):
     page.click("#error-summary a[href='#phone']")
     assert _focused(page) == "phone"
     assert page.evaluate("document.getElementById('phone').value") == "139 0000"
+
+
+def test_summary_link_finds_the_sent_form_when_two_share_field_ids(wechat_phone, live_server):
+    """On a ticket, the work log and resolve forms both have "minutes": the summary's link
+    after a bad work log goes to the work log's field, not the resolve form's."""
+    technician = f.user(Role.TECHNICIAN)
+    ticket = f.ticket(assignee=technician, status=Status.ON_SITE)
+    page = wechat_phone.new_page()
+    page.goto(f"{live_server}/accounts/login")
+    page.fill("input[name=email]", technician.email)
+    page.fill("input[name=password]", f.PASSWORD)
+    page.click("button.primary")
+    page.goto(f"{live_server}/tickets/{ticket.id}")
+    assert page.locator("#resolve [id=minutes]").count() == 1  # the clash is real
+    page.click("#work > summary")
+    page.fill("#work [id=minutes]", "")
+    page.eval_on_selector("#work form", "form => form.noValidate = true")
+    page.click("#work button.primary")
+    page.wait_for_selector("#error-summary")
+    assert page.evaluate("document.activeElement.closest('#work') !== null")  # autofocus
+    page.click("#error-summary a[href='#minutes']")
+    assert page.evaluate("document.activeElement.closest('#work') !== null")
+    assert _focused(page) == "minutes"

@@ -71,7 +71,8 @@ def test_technician_takes_a_job_from_my_jobs_to_rated(
     timeline = requester.inner_text(".timeline")
     for step in ("已收到报修", "已确认", "工程师已到现场", "已解决"):
         assert step in timeline, step
-    assert "保险丝" not in requester.content()  # the technician's notes stay internal
+    assert "更换保险丝 / replaced the fuse" in requester.inner_text("#done")  # written for them
+    assert "Fuse 10A" not in requester.content()  # parts and work logs stay internal
     requester.screenshot(path=output_dir / "13-tracking-resolved.png", full_page=True)
     requester.locator("label.tile", has=requester.locator("input[value='5']")).click()
     requester.fill("textarea[name=comment]", "很快，谢谢 / quick, thanks")

@@ -327,3 +327,20 @@ def test_the_menu_works_without_javascript(browser, live_server, demo_scan_url):
     page.click(".menu-list button:has-text('退出登录')")
     page.wait_for_url("**/accounts/login*")
     context.close()
+
+
+def test_the_layout_checks_see_what_they_are_for(wechat_phone, live_server):
+    """A wide table, a tiny button and a squat link put on a page are each reported."""
+    page = wechat_phone.new_page()
+    page.goto(f"{live_server}/accounts/login")
+    page.eval_on_selector("main", """main => {  // styles set by script: CSP refuses style=""
+        main.insertAdjacentHTML('beforeend', '<table id="wide"><tr><td>x</td></tr></table>'
+            + '<button id="tiny">x</button><a id="squat" href="#">x</a>');
+        Object.assign(main.querySelector('#wide').style, {width: '500px'});
+        Object.assign(main.querySelector('#tiny').style, {minHeight: '0', height: '20px'});
+        Object.assign(main.querySelector('#squat').style, {padding: '0', fontSize: '10px'});
+    }""")
+    m = page.evaluate(MEASURE, LIMITS)
+    assert m["scrollWidth"] > WIDTH and any("table#wide" in w for w in m["wide"])
+    assert any("button#tiny" in s for s in m["small"])
+    assert any("a#squat" in s for s in m["short"])

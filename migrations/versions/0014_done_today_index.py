@@ -1,5 +1,4 @@
-"""done today / this week: an index for a technician's latest fixes; an index on
-tickets.merged_into_id (0013 added the column without one)
+"""done today / this week: an index for a technician's latest fixes
 
 What a ticket waits for and the note written for the customer need no column: they are the
 notes of the "waiting for customer" and "resolved" status events.
@@ -23,13 +22,8 @@ def upgrade():
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.create_index('ix_tickets_assignee_id_resolved_at',
                               ['assignee_id', 'resolved_at'], unique=False)
-        # The ticket page's "also reported by" looks tickets up by it, and without an index
-        # PostgreSQL scans the table for every ticket deleted (the foreign key's check).
-        batch_op.create_index(batch_op.f('ix_tickets_merged_into_id'), ['merged_into_id'],
-                              unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('tickets', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_tickets_merged_into_id'))
         batch_op.drop_index('ix_tickets_assignee_id_resolved_at')

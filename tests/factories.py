@@ -107,3 +107,11 @@ def ticket(asset_=None, *, assignee=None, severity=None, status=None, now=None, 
 def count(model) -> int:
     """How many rows a table holds, as the database sees it."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def fresh(ticket):
+    """The ticket as the database has it now (after another request changed it)."""
+    from repairapp.tickets.models import Ticket
+
+    db.session.expire_all()
+    return db.session.get(Ticket, ticket.id)

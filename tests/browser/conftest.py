@@ -31,22 +31,23 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def phone(browser):
-    """A fresh phone (own cookies), in Chinese like most of our requesters."""
-    context = browser.new_context(locale="zh-CN", **PHONE)
+def _phone(browser, device: dict):
+    context = browser.new_context(locale="zh-CN", **device)
     context.set_default_timeout(15_000)
     yield context
     context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A fresh phone (own cookies), in Chinese like most of our requesters."""
+    yield from _phone(browser, PHONE)
 
 
 @pytest.fixture
 def wechat_phone(browser):
     """A 360×640 Android phone opening pages inside WeChat, in Chinese."""
-    context = browser.new_context(locale="zh-CN", **WECHAT_PHONE)
-    context.set_default_timeout(15_000)
-    yield context
-    context.close()
+    yield from _phone(browser, WECHAT_PHONE)
 
 
 @pytest.fixture(scope="session")

@@ -10,13 +10,8 @@ from conftest import token_from
 from repairapp.accounts.models import Role
 from repairapp.dispatch.services import technician_load
 from repairapp.extensions import db
-from repairapp.tickets.models import EventKind, Status, Ticket, TicketPhoto
+from repairapp.tickets.models import EventKind, Status, TicketPhoto
 from repairapp.tickets.photos import Photo
-
-
-def fresh(ticket) -> Ticket:
-    db.session.expire_all()
-    return db.session.get(Ticket, ticket.id)
 
 
 @pytest.fixture
@@ -69,7 +64,7 @@ def test_merge_closes_the_later_and_moves_text_and_photos_to_the_earlier(client,
     response = merge_via_page(auth, later, earlier)
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/tickets/{earlier.id}")
-    done, kept = fresh(later), fresh(earlier)
+    done, kept = f.fresh(later), f.fresh(earlier)
     assert done.status is Status.CLOSED and done.closed_at is not None
     assert done.merged_into_id == earlier.id
     assert kept.status is Status.NEW
@@ -125,7 +120,7 @@ def test_merge_from_the_queue_returns_to_the_same_queue_page(client, auth, dispa
     response = client.post(f"/tickets/{later.id}/merge", data={
         "csrf_token": token_from(queue), "into": str(earlier.id), "next": back})
     assert response.headers["Location"] == "/dispatch/?view=open"
-    assert fresh(later).status is Status.CLOSED
+    assert f.fresh(later).status is Status.CLOSED
 
 
 def test_merge_refuses_tickets_that_are_not_an_earlier_open_one_on_the_machine(
@@ -135,11 +130,11 @@ def test_merge_refuses_tickets_that_are_not_an_earlier_open_one_on_the_machine(
     other = f.ticket()
     assert merge_via_page(auth, earlier, later).status_code == 302  # later into earlier only
     assert merge_via_page(auth, later, other).status_code == 302
-    assert fresh(earlier).status is Status.NEW and fresh(later).status is Status.NEW
+    assert f.fresh(earlier).status is Status.NEW and f.fresh(later).status is Status.NEW
     earlier.status = Status.CLOSED
     db.session.commit()
     response = merge_via_page(auth, later, earlier)
-    assert fresh(later).status is Status.NEW and fresh(later).merged_into_id is None
+    assert f.fresh(later).status is Status.NEW and f.fresh(later).merged_into_id is None
     assert "Nothing was merged" in client.get(response.headers["Location"]).get_data(
         as_text=True)
 
@@ -162,4 +157,4 @@ def test_technicians_cannot_merge(client, auth, pair):
     db.session.commit()
     auth.login(tech.email)
     assert merge_via_page(auth, later, earlier).status_code == 403
-    assert fresh(later).status is Status.NEW
+    assert f.fresh(later).status is Status.NEW

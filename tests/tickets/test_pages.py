@@ -13,11 +13,6 @@ from repairapp.tickets.models import Status, Ticket
 from repairapp.tickets.photos import Photo
 
 
-def fresh(ticket) -> Ticket:
-    db.session.expire_all()
-    return db.session.get(Ticket, ticket.id)
-
-
 @pytest.fixture
 def tech(auth, client):
     user = f.user(Role.TECHNICIAN, name="Wang")
@@ -36,7 +31,7 @@ def test_technician_cannot_see_or_change_another_technicians_ticket(client, auth
                          ("resolve", {}), ("assign", {}), ("triage", {})):
         assert auth.post(f"{base}/{action}", data, page_url="/accounts/password"
                          ).status_code == 404
-    assert fresh(theirs).status is Status.NEW and len(fresh(theirs).events) == 1
+    assert f.fresh(theirs).status is Status.NEW and len(f.fresh(theirs).events) == 1
     auth.logout()
     auth.login(f.user(Role.DISPATCHER).email)
     assert client.get(base).status_code == 200
@@ -48,9 +43,9 @@ def test_technician_works_a_job_with_two_taps_per_step(client, auth, tech):
     url = f"/tickets/{ticket.id}"
     for to in ("acknowledged", "on_the_way", "on_site"):
         assert auth.post(f"{url}/status", {"to": to}, page_url=url).status_code == 302
-    assert [e.to_value for e in fresh(ticket).events] == ["new", "acknowledged", "on_the_way",
+    assert [e.to_value for e in f.fresh(ticket).events] == ["new", "acknowledged", "on_the_way",
                                                           "on_site"]
-    assert fresh(ticket).responded_at is not None
+    assert f.fresh(ticket).responded_at is not None
 
 
 def test_forbidden_move_is_explained_and_changes_nothing(client, auth, tech):
@@ -60,7 +55,7 @@ def test_forbidden_move_is_explained_and_changes_nothing(client, auth, tech):
     response = auth.post(f"{url}/status", {"to": "waiting_parts"}, page_url=url,
                          follow_redirects=True)
     assert "not allowed" in response.get_data(as_text=True)
-    assert fresh(ticket).status is Status.NEW
+    assert f.fresh(ticket).status is Status.NEW
 
 
 def test_resolve_without_note_keeps_what_was_typed(client, auth, tech):
@@ -73,7 +68,7 @@ def test_resolve_without_note_keeps_what_was_typed(client, auth, tech):
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "Write what was done" in page
     assert 'value="45"' in page and 'value="Fuse 10A"' in page
-    assert fresh(ticket).status is Status.ON_SITE
+    assert f.fresh(ticket).status is Status.ON_SITE
 
 
 def test_resolve_through_the_page_logs_work_and_parts(client, auth, tech):
@@ -83,7 +78,7 @@ def test_resolve_through_the_page_logs_work_and_parts(client, auth, tech):
     auth.post(f"{url}/resolve", {"work_type": "on_site", "minutes": "45",
                                  "parts-0-item": "Fuse 10A", "parts-0-quantity": "2",
                                  "notes": "Replaced the blown fuse"}, page_url=url)
-    done = fresh(ticket)
+    done = f.fresh(ticket)
     assert done.status is Status.RESOLVED and done.resolution_note == "Replaced the blown fuse"
     assert [(p.description, p.quantity) for p in done.work_logs[0].parts] == [("Fuse 10A", 2)]
     assert done.work_logs[0].minutes == 45
@@ -100,7 +95,7 @@ def test_hand_over_to_a_colleague_needs_a_reason(client, auth, tech):
     done = auth.post(f"{url}/assign", {"technician": str(colleague.id), "reason": "ill"},
                      page_url=url)
     assert done.headers["Location"] == "/jobs/"
-    assert fresh(ticket).assignee_id == colleague.id
+    assert f.fresh(ticket).assignee_id == colleague.id
     assert client.get(url).status_code == 404  # no longer mine
 
 
@@ -118,7 +113,7 @@ def test_dispatcher_assigns_and_regrades(client, auth):
     assert "Wang (0)" in page  # the technician's load next to the name
     auth.post(f"{url}/assign", {"technician": str(tech.id)}, page_url=url)
     auth.post(f"{url}/triage", {"severity": "minor", "category": "software"}, page_url=url)
-    done = fresh(ticket)
+    done = f.fresh(ticket)
     assert done.assignee_id == tech.id and done.category.value == "software"
     assert done.severity.value == "minor"
     assert done.response_due_at - filed_due == timedelta(minutes=240 - 60)
@@ -128,7 +123,7 @@ def test_staff_post_without_csrf_token_is_refused(client, auth, tech):
     """CSRF is enforced on staff forms: no token, no change."""
     ticket = f.ticket(assignee=tech)
     response = client.post(f"/tickets/{ticket.id}/status", data={"to": "acknowledged"})
-    assert response.status_code == 400 and fresh(ticket).status is Status.NEW
+    assert response.status_code == 400 and f.fresh(ticket).status is Status.NEW
 
 
 def test_dispatch_queue_filters(client, auth):
@@ -171,7 +166,7 @@ def test_concurrent_edit_is_explained_not_a_crash(client, auth, tech):
             sa.event.remove(sa.orm.Session, "before_flush", meanwhile)
     assert response.status_code == 200
     assert "Someone else changed this ticket" in response.get_data(as_text=True)
-    assert fresh(ticket).status is Status.ON_SITE and len(fresh(ticket).events) == 1
+    assert f.fresh(ticket).status is Status.ON_SITE and len(f.fresh(ticket).events) == 1
 
 
 def test_no_work_on_a_resolved_ticket(client, auth, tech):
@@ -180,7 +175,7 @@ def test_no_work_on_a_resolved_ticket(client, auth, tech):
     url = f"/tickets/{ticket.id}"
     response = auth.post(f"{url}/work", {"work_type": "remote", "minutes": "5"}, page_url=url,
                          follow_redirects=True)
-    assert "not allowed" in response.get_data(as_text=True) and fresh(ticket).work_logs == []
+    assert "not allowed" in response.get_data(as_text=True) and f.fresh(ticket).work_logs == []
 
 
 def test_breached_filter_includes_late_responses(client, auth):

@@ -4,9 +4,14 @@ import os
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-only-not-secret"
+#: REPAIRAPP_ENV's values; unset means development.
+ENVIRONMENTS = ("development", "production")
+#: A signing key shorter than this (bytes) is refused in production.
+MIN_SECRET_BYTES = 32
 
 
 def _database_url(instance_path: str) -> str:
@@ -23,12 +28,10 @@ def _database_url(instance_path: str) -> str:
 def from_environment(instance_path: str) -> dict:
     """Build the Flask config mapping from REPAIRAPP_* variables and DATABASE_URL."""
     env = os.environ.get
-    secret = env("REPAIRAPP_SECRET_KEY", DEV_SECRET)
-    if env("REPAIRAPP_ENV") == "production" and secret == DEV_SECRET:
-        raise RuntimeError("Set REPAIRAPP_SECRET_KEY: production refuses the development secret.")
     max_days = float(env("REPAIRAPP_SESSION_MAX_DAYS", "7"))
     return {
-        "SECRET_KEY": secret,
+        "ENVIRONMENT": env("REPAIRAPP_ENV") or "development",
+        "SECRET_KEY": env("REPAIRAPP_SECRET_KEY", DEV_SECRET),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Three phone photos plus text; the phone downscales first when it can.
@@ -38,6 +41,7 @@ def from_environment(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # HTTPS-only cookies (always in production, see `settle`).
         "SESSION_COOKIE_SECURE": env("REPAIRAPP_SECURE_COOKIES", "0") == "1",
         "REMEMBER_COOKIE_SECURE": env("REPAIRAPP_SECURE_COOKIES", "0") == "1",
         # A staff log-in ends after this long unused, and this long after logging in however
@@ -59,6 +63,9 @@ def from_environment(instance_path: str) -> dict:
         "SEND_FILE_MAX_AGE_DEFAULT": 3600,
         #: The address printed labels point at. Labels live for years: choose it for good.
         "PUBLIC_URL": env("REPAIRAPP_PUBLIC_URL", "http://127.0.0.1:5000"),
+        #: Host names served besides PUBLIC_URL's in production (e.g. an old domain).
+        "EXTRA_HOSTS": [h.strip() for h in env("REPAIRAPP_EXTRA_HOSTS", "").split(",")
+                        if h.strip()],
         "VENDOR_NAME": env("REPAIRAPP_VENDOR_NAME", "RepairApp Service"),
         "VENDOR_HOTLINE": env("REPAIRAPP_VENDOR_HOTLINE", "400-000-0000"),
         "PHOTO_MAX_PIXELS": int(env("REPAIRAPP_PHOTO_MAX_PIXELS", "1600")),
@@ -85,4 +92,35 @@ def from_environment(instance_path: str) -> dict:
         "SMTP_USER": env("REPAIRAPP_SMTP_USER", ""),
         "SMTP_PASSWORD": env("REPAIRAPP_SMTP_PASSWORD", ""),
         "MAIL_FROM": env("REPAIRAPP_MAIL_FROM", "repairapp@localhost"),
+        # Group-robot webhooks reach public addresses only; these networks (CIDRs, commas)
+        # are allowed anyway, e.g. an on-premises robot gateway. Empty: none.
+        "WEBHOOK_ALLOW_NETWORKS": env("REPAIRAPP_WEBHOOK_ALLOW_NETWORKS", ""),
     }
+
+
+def settle(config: dict) -> None:
+    """Check the final settings (environment and test overrides merged) and derive
+    production's: it refuses to start on a setting that would leave it open."""
+    name = config["ENVIRONMENT"]
+    if name not in ENVIRONMENTS:
+        raise RuntimeError(f"REPAIRAPP_ENV is {name!r}; use one of: {', '.join(ENVIRONMENTS)} "
+                           "(unset means development).")
+    if name != "production":
+        return
+    secret = config.get("SECRET_KEY") or ""
+    if secret == DEV_SECRET or len(secret.encode()) < MIN_SECRET_BYTES:
+        raise RuntimeError(
+            f"REPAIRAPP_SECRET_KEY must be a random value of at least {MIN_SECRET_BYTES} bytes "
+            "in production (not empty, not the development one), e.g. the output of "
+            "python3 -c 'import secrets; print(secrets.token_hex(32))'.")
+    if config.get("DEBUG"):
+        raise RuntimeError("Debug mode is refused in production (it runs code sent from the "
+                           "browser): unset FLASK_DEBUG and drop --debug.")
+    public = urlsplit(config["PUBLIC_URL"])
+    if public.scheme != "https" or not public.hostname:
+        raise RuntimeError(f"REPAIRAPP_PUBLIC_URL is {config['PUBLIC_URL']!r}; production needs "
+                           "the https:// address people and labels use (its cookies are "
+                           "HTTPS-only, and only its host is served).")
+    config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
+    if config.get("TRUSTED_HOSTS") is None:  # other Host headers get 400
+        config["TRUSTED_HOSTS"] = [public.hostname, *config["EXTRA_HOSTS"]]

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from repairapp.notifications import egress, outbox
 from repairapp.notifications.models import Transport
 from repairapp.wording import NOTIFICATION_KIND, TRANSPORT
 
@@ -48,3 +49,19 @@ class ChannelForm(FlaskForm):
                                              address=address.strip())) from None
         elif urlsplit(field.data.strip()).scheme not in ("http", "https"):
             raise ValidationError(_l("Paste the robot's webhook URL (https://…)."))
+        else:
+            _public_webhook(field.data)
+
+
+def _public_webhook(url: str) -> None:
+    """Refuse a URL whose host is or resolves to a local or private address. A name that
+    does not resolve now is let through: it reaches nothing, and every send checks again."""
+    try:
+        egress.check(url, outbox.allowed_networks())
+    except egress.Refused:
+        raise ValidationError(_l("Only robots on the public internet can be used: this URL "
+                                 "points to a local or private network address.")) from None
+    except egress.Failed:
+        raise ValidationError(_l("Paste the robot's webhook URL (https://…).")) from None
+    except OSError:
+        pass

@@ -12,9 +12,11 @@ import logging
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from repairapp.db import utcnow
 from repairapp.extensions import db
+from repairapp.notifications import egress
 from repairapp.notifications.models import Delivery, DeliveryStatus, Transport
 from repairapp.notifications.transports import SendError, Smtp, post_webhook, send_email
 
@@ -72,7 +74,13 @@ def send(delivery: Delivery, smtp: Smtp | None) -> None:
         target = channel.target if channel else delivery.recipient
         send_email(smtp, addresses(target), delivery.subject, delivery.body)
     else:
-        post_webhook(channel.transport, channel.target, channel.secret, delivery.body)
+        post_webhook(channel.transport, channel.target, channel.secret, delivery.body,
+                     allow=allowed_networks())
+
+
+def allowed_networks() -> list[egress.Network]:
+    """Private networks a robot may be reached on anyway (REPAIRAPP_WEBHOOK_ALLOW_NETWORKS)."""
+    return egress.networks(current_app.config.get("WEBHOOK_ALLOW_NETWORKS", ""))
 
 
 def outcome(delivery: Delivery, attempt: int, error: SendError | None,

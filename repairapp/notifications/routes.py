@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from repairapp.accounts.routes import admin_required
 from repairapp.customers.models import Customer
 from repairapp.extensions import db
-from repairapp.notifications import outbox
+from repairapp.notifications import egress, outbox
 from repairapp.notifications.forms import ChannelForm
 from repairapp.notifications.models import (
     STAFF_KINDS,
@@ -17,10 +17,22 @@ from repairapp.notifications.models import (
     DeliveryStatus,
     Transport,
 )
-from repairapp.notifications.transports import SendError, Smtp, post_webhook, send_email
+from repairapp.notifications.transports import (
+    AddressNotAllowed,
+    SendError,
+    Smtp,
+    post_webhook,
+    send_email,
+)
 from repairapp.pagination import paginate
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+@bp.record_once
+def _check_settings(state):
+    """A mistyped REPAIRAPP_WEBHOOK_ALLOW_NETWORKS stops the start, naming the bad entry."""
+    egress.networks(state.app.config.get("WEBHOOK_ALLOW_NETWORKS", ""))
 
 
 @bp.before_request
@@ -92,8 +104,12 @@ def test(channel_id: int):
                 raise SendError(_("Email is not set up on the server (REPAIRAPP_SMTP_HOST)."))
             send_email(smtp, outbox.addresses(channel.target), text, text)
         else:
-            post_webhook(channel.transport, channel.target, channel.secret, text)
+            post_webhook(channel.transport, channel.target, channel.secret, text,
+                         allow=outbox.allowed_networks())
         flash(_("Test message sent."))
+    except AddressNotAllowed:
+        flash(_("The test message failed: this URL points to a local or private network "
+                "address; only robots on the public internet can be used."), "error")
     except SendError as error:
         flash(_("The test message failed: %(reason)s", reason=str(error)), "error")
     return redirect(url_for(".channel", channel_id=channel.id))

@@ -8,15 +8,15 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import smtplib
 import ssl
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from email.message import EmailMessage
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import quote_plus
 
+from repairapp.notifications import egress
 from repairapp.notifications.models import Transport
 
 #: WeCom refuses text over 2,048 bytes; the others take more, but a chat line should be short.
@@ -25,6 +25,10 @@ WEBHOOK_MAX_BYTES = 2000
 
 class SendError(Exception):
     """The channel did not take the message; the reason is kept on the delivery."""
+
+
+class AddressNotAllowed(SendError):
+    """The webhook URL's host is not a public address (see egress.py)."""
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,25 @@ def send_email(smtp: Smtp, recipients: list[str], subject: str, body: str) -> No
         raise SendError(f"SMTP: {error}") from error
 
 
-def _clip(text: str) -> str:
-    return text.encode()[:WEBHOOK_MAX_BYTES].decode(errors="ignore")
+def _clip(text: str, limit: int = WEBHOOK_MAX_BYTES) -> str:
+    return text.encode()[:limit].decode(errors="ignore")
+
+
+# Ways a chat robot's text could reach a whole group: WeCom and DingTalk "@all", Feishu's
+# <at user_id="all"> tag and "@所有人", and the "@everyone" / "@here" / "@全体成员" other chats
+# know. Requester and staff text (a fault description, a name) must not ping everybody, so
+# the "@" becomes a full-width "＠" and the tag's "<" a full-width "＜". Both are what a
+# Chinese keyboard types anyway, so the text reads the same in the chat, stays searchable
+# and copyable, and no robot platform treats it as a mention. (A zero-width joiner would
+# be invisible but is stripped by some clients, which re-arms the mention.)
+_GROUP_MENTION = re.compile(r"@(?=(?:all|everyone|here)(?![a-z0-9_])|所有人|全体成员)",
+                            re.IGNORECASE)
+_AT_TAG = re.compile(r"<(?=\s*/?\s*at(?![a-z0-9_-]))", re.IGNORECASE)
+
+
+def quiet_mentions(text: str) -> str:
+    """The text with its group-wide mention forms made inert (see above)."""
+    return _AT_TAG.sub("＜", _GROUP_MENTION.sub("＠", text))
 
 
 def _hmac_b64(key: bytes, message: bytes) -> str:
@@ -73,9 +94,14 @@ def _hmac_b64(key: bytes, message: bytes) -> str:
 
 def webhook_request(transport: Transport, url: str, secret: str, text: str,
                     now: float | None = None) -> tuple[str, dict]:
-    """The URL and JSON body for a group robot, signed when the robot has a secret."""
+    """The URL and JSON body for a group robot, signed when the robot has a secret.
+
+    Always a plain "text" message with no mention fields (no WeCom mentioned_list, no
+    DingTalk "at"/isAtAll). Every variable part of the text is requester or staff text
+    (the template's own words contain no mention forms), so the whole text is made quiet
+    here, at the last step, which also covers messages queued before this rule."""
     now = time.time() if now is None else now
-    text = _clip(text)
+    text = _clip(quiet_mentions(text))
     if transport is Transport.WECOM:
         return url, {"msgtype": "text", "text": {"content": text}}
     if transport is Transport.DINGTALK:
@@ -94,7 +120,10 @@ def webhook_request(transport: Transport, url: str, secret: str, text: str,
 
 
 def _robot_error(answer: bytes) -> str | None:
-    """The error a robot reports inside an HTTP 200 answer, if any."""
+    """The error a robot reports inside an HTTP 200 answer, if any: its numeric code and
+    its message cut to one short line (the platforms' own words, e.g. WeCom's
+    "93000 invalid webhook url"), which tells the admin what to fix. The body of an
+    answer that is not 2xx is never shown (egress.post)."""
     try:
         data = json.loads(answer or b"{}")
     except ValueError:
@@ -105,23 +134,23 @@ def _robot_error(answer: bytes) -> str | None:
     code = data.get("errcode", data.get("code", data.get("StatusCode", 0)))
     if code in (0, None):
         return None
-    return f"{code} {data.get('errmsg') or data.get('msg') or data.get('StatusMessage', '')}"
+    message = data.get("errmsg") or data.get("msg") or data.get("StatusMessage") or ""
+    words = " ".join(str(message).split())
+    return f"{str(code)[:12]} {words[:120]}".strip()
 
 
 def post_webhook(transport: Transport, url: str, secret: str, text: str,
-                 timeout: float = 10) -> None:
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise SendError("webhook URL must start with http:// or https://")
+                 allow: list[egress.Network] = (), timeout: float = 10) -> None:
+    """Post to a group robot at a public address (or one in `allow`); SendError saying
+    "address not allowed", "HTTP 502", "connection failed" or the robot's error code."""
     url, body = webhook_request(transport, url, secret, text)
-    request = urllib.request.Request(
-        url, data=json.dumps(body, ensure_ascii=False).encode(), method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            answer = response.read(65536)
-    except urllib.error.HTTPError as error:
-        raise SendError(f"HTTP {error.code}") from error
-    except (urllib.error.URLError, OSError) as error:
-        raise SendError(str(getattr(error, "reason", error))) from error
+        answer = egress.safe_post(
+            url, json.dumps(body, ensure_ascii=False).encode(),
+            {"Content-Type": "application/json; charset=utf-8"}, timeout, allow)
+    except egress.Refused as refused:
+        raise AddressNotAllowed(str(refused)) from None
+    except egress.Failed as failed:
+        raise SendError(str(failed)) from None
     if (problem := _robot_error(answer)) is not None:
         raise SendError(f"{transport.value}: {problem}")

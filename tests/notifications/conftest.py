@@ -64,8 +64,10 @@ class Robot:
 
 
 @pytest.fixture
-def robot():
-    """A real HTTP server receiving webhook JSON; answers {"errcode": 0} unless told."""
+def robot(app):
+    """A real HTTP server receiving webhook JSON; answers {"errcode": 0} unless told. It
+    listens on loopback, which the app refuses unless allowed: this fixture allows
+    127.0.0.1/32 (REPAIRAPP_WEBHOOK_ALLOW_NETWORKS) while it runs."""
     state = Robot(url="")
 
     class Handler(BaseHTTPRequestHandler):
@@ -89,6 +91,8 @@ def robot():
     state.url = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    app.config["WEBHOOK_ALLOW_NETWORKS"] = "127.0.0.1/32"
     yield state
+    app.config["WEBHOOK_ALLOW_NETWORKS"] = ""
     server.shutdown()
     server.server_close()

@@ -129,7 +129,7 @@ def _two_sweeps_at_once(app, robot, smtp) -> list[str]:
     """Two separate processes, each its own app and connections, start the sweep together."""
     env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
                REPAIRAPP_SMTP_HOST="127.0.0.1", REPAIRAPP_SMTP_PORT=str(app.config["SMTP_PORT"]),
-               REPAIRAPP_SMTP_SECURITY="none")
+               REPAIRAPP_SMTP_SECURITY="none", REPAIRAPP_WEBHOOK_ALLOW_NETWORKS="127.0.0.1/32")
     start = f"{time.time() + 4:.3f}"  # both have imported the app by then
     procs = [subprocess.Popen([sys.executable, "-c", SWEEP, start], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

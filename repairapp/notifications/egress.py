@@ -1,0 +1,211 @@
+"""Requests the server makes on an admin's behalf (group-robot webhooks) reach the public
+internet only.
+
+A webhook URL is typed by an admin, but a server that posts wherever it is told can be
+turned on its own network: the cloud metadata service (169.254.169.254), a database
+console on 127.0.0.1, a router on 192.168.x. So every address a URL's host resolves to
+must be public, the connection goes to the address that was checked (no second DNS
+lookup a rebinding DNS server could answer differently), redirects are not followed, and
+what a refused or failing server answered is never shown back.
+
+REPAIRAPP_WEBHOOK_ALLOW_NETWORKS names networks that are allowed anyway (an on-premises
+robot gateway, the tests' local server).
+"""
+
+import http.client
+import ipaddress
+import socket
+import ssl
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+#: IPv6 prefixes that carry an IPv4 address in their last 32 bits: NAT64 (RFC 6052, and the
+#: local-use prefix of RFC 8215). 6to4, Teredo, mapped and compatible forms are unwrapped below.
+NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+#: Shared address space (carrier-grade NAT), which `is_global` counts as private on some
+#: Pythons only.
+CGNAT = ipaddress.ip_network("100.64.0.0/10")
+#: The answer is read up to here: enough for any robot's JSON, too little to be a download.
+MAX_ANSWER = 65536
+
+
+class Refused(Exception):
+    """The URL's host is (or resolves to) an address that is neither public nor allowed."""
+
+
+class Failed(Exception):
+    """The request did not get a 2xx answer, or could not be made; the text is safe to show
+    (it never quotes the server)."""
+
+
+def networks(text: str) -> list[Network]:
+    """Parse REPAIRAPP_WEBHOOK_ALLOW_NETWORKS: CIDRs separated by commas; ValueError names
+    the bad one."""
+    parsed = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        try:
+            parsed.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ValueError(f"REPAIRAPP_WEBHOOK_ALLOW_NETWORKS: not a network: {item!r}"
+                             ) from None
+    return parsed
+
+
+def _embedded_ipv4(ip: Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 form stands for: mapped (::ffff:a.b.c.d), compatible
+    (::a.b.c.d), 6to4 (2002:aabb:ccdd::), Teredo's client, NAT64 (64:ff9b::a.b.c.d)."""
+    if ip.version == 4:
+        return None
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip.teredo:
+        return ip.teredo[1]
+    packed = int(ip)
+    if packed >> 32 == 0 and packed > 1:  # IPv4-compatible; ::, ::1 are their own thing
+        return ipaddress.IPv4Address(packed & 0xFFFFFFFF)
+    if any(ip in prefix for prefix in NAT64):
+        return ipaddress.IPv4Address(packed & 0xFFFFFFFF)
+    return None
+
+
+def _public(ip: Address) -> bool:
+    """A unicast address on the public internet (not loopback, private, CGNAT, link-local,
+    multicast, unspecified, reserved or documentation)."""
+    return (ip.is_global and not ip.is_multicast and not ip.is_reserved
+            and not ip.is_unspecified and not ip.is_link_local and not ip.is_loopback
+            and not ip.is_private and not (ip.version == 4 and ip in CGNAT)
+            and not (ip.version == 6 and ip.is_site_local))
+
+
+def allowed(ip: Address, allow: list[Network] = ()) -> bool:
+    """May the server connect to `ip`? Public, or in a network the operator allowed; an
+    IPv6 form of an IPv4 address must pass as that IPv4 address too."""
+    inner = _embedded_ipv4(ip)
+    candidates = [ip] + ([inner] if inner is not None else [])
+    if any(c in network for c in candidates for network in allow if c.version ==
+           network.version):
+        return True
+    return all(_public(c) for c in candidates)
+
+
+def _is_localhost_name(host: str) -> bool:
+    # RFC 6761: "localhost" and names under it are loopback whatever a resolver says.
+    name = host.rstrip(".").lower()
+    return name == "localhost" or name.endswith(".localhost")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A checked URL: where to connect (the addresses that were checked) and what to ask."""
+
+    scheme: str
+    host: str  # as in the URL; goes into the Host header and the TLS server name
+    port: int
+    path: str
+    addresses: tuple[str, ...]
+
+
+def _parts(url: str) -> tuple[str, str, int, str]:
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise Failed("URL must start with http:// or https://")
+    try:
+        host, port = parts.hostname, parts.port or (443 if scheme == "https" else 80)
+    except ValueError:
+        raise Failed("bad port in URL") from None
+    if not host:
+        raise Failed("no host in URL")
+    try:
+        host = host.encode("idna").decode("ascii")  # 例子.cn -> xn--fsqu00a.cn, for DNS and Host
+    except UnicodeError:
+        raise Failed("bad host name in URL") from None
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return scheme, host, port, path
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """Every address `host` resolves to (a literal, decimal or octal IP resolves to itself);
+    OSError when it does not resolve."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+def check(url: str, allow: list[Network] = ()) -> Target:
+    """Resolve the URL's host and make sure every address is allowed; Refused if one is
+    not, OSError if the name does not resolve."""
+    scheme, host, port, path = _parts(url)
+    if _is_localhost_name(host) and not any(
+            ipaddress.ip_address("127.0.0.1") in n for n in allow if n.version == 4):
+        raise Refused("address not allowed")
+    addresses = resolve(host, port)
+    for address in addresses:
+        if not allowed(ipaddress.ip_address(address.split("%")[0]), allow):
+            raise Refused("address not allowed")
+    return Target(scheme, host, port, path, tuple(addresses))
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """Connects to the checked address while the Host header names the URL's host."""
+
+    def __init__(self, target: Target, address: str, timeout: float):
+        super().__init__(target.host, target.port, timeout=timeout)
+        self.address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class _PinnedHTTPS(_PinnedHTTP):
+    """The same over TLS: the server name (SNI) and the certificate check use the URL's
+    host, not the address connected to."""
+
+    default_port = 443
+
+    def connect(self):
+        super().connect()
+        context = ssl.create_default_context()
+        self.sock = context.wrap_socket(self.sock, server_hostname=self.host)
+
+
+def post(target: Target, body: bytes, headers: dict[str, str], timeout: float) -> bytes:
+    """POST to the first checked address that takes the connection; the answer's body if
+    the status is 2xx. Failed otherwise ("HTTP 302", "connection failed"): a redirect is
+    not followed, and a server's own words are never passed on."""
+    kind = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
+    for address in target.addresses:
+        connection = kind(target, address, timeout)
+        try:
+            connection.request("POST", target.path, body=body, headers=headers)
+            response = connection.getresponse()
+            answer = response.read(MAX_ANSWER)
+        except ssl.SSLCertVerificationError:
+            raise Failed("connection failed (certificate not valid for this host)") from None
+        except ConnectionRefusedError:
+            continue  # the next address may take it, as a browser would try
+        except (OSError, http.client.HTTPException):
+            raise Failed("connection failed") from None
+        finally:
+            connection.close()
+        if not 200 <= response.status < 300:
+            raise Failed(f"HTTP {response.status}")
+        return answer
+    raise Failed("connection failed")
+
+
+def safe_post(url: str, body: bytes, headers: dict[str, str], timeout: float,
+              allow: list[Network] = ()) -> bytes:
+    """Check the URL, then POST to the address that passed; Refused or Failed."""
+    try:
+        target = check(url, allow)
+    except OSError:
+        raise Failed("connection failed (host name not found)") from None
+    return post(target, body, headers, timeout)

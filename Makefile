@@ -66,6 +66,8 @@ bench: $(VENV)/.test-deps translations
 	$(BIN)/python bench/my_jobs.py
 	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-$$(.ci/postgres)} $(BIN)/python bench/my_jobs.py
 	$(BIN)/python bench/labels.py
+	$(BIN)/python bench/submissions.py
+	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-$$(.ci/postgres)} $(BIN)/python bench/submissions.py
 
 clean:
 	rm -rf $(VENV) instance test-output .pytest_cache

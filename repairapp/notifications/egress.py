@@ -85,14 +85,14 @@ def _public(ip: Address) -> bool:
 
 
 def allowed(ip: Address, allow: list[Network] = ()) -> bool:
-    """May the server connect to `ip`? Public, or in a network the operator allowed; an
-    IPv6 form of an IPv4 address must pass as that IPv4 address too."""
+    """May the server connect to `ip`? Public, or in a network the operator allowed. An
+    IPv6 form that carries an IPv4 address (mapped, NAT64, 6to4 ...) is judged as the IPv4
+    address it leads to: ::ffff:127.0.0.1 is loopback, 64:ff9b::808:808 is public."""
     inner = _embedded_ipv4(ip)
-    candidates = [ip] + ([inner] if inner is not None else [])
-    if any(c in network for c in candidates for network in allow if c.version ==
-           network.version):
+    if any(c in network for c in (ip, inner) if c is not None
+           for network in allow if c.version == network.version):
         return True
-    return all(_public(c) for c in candidates)
+    return _public(inner if inner is not None else ip)
 
 
 def _is_localhost_name(host: str) -> bool:

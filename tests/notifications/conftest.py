@@ -2,8 +2,10 @@
 server standing in for the WeCom / DingTalk / Feishu robots. Nothing in the sending code
 is mocked; messages cross real sockets."""
 
+import contextlib
 import json
 import socket
+import ssl
 import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -54,7 +56,8 @@ class Robot:
 
     url: str
     received: list = field(default_factory=list)  # (path, query dict, json body)
-    answers: list = field(default_factory=list)   # (status, json) to give, in order
+    headers: list = field(default_factory=list)   # the request headers, in the same order
+    answers: list = field(default_factory=list)   # (status, json[, headers]) to give, in order
 
     def hook(self, name: str) -> str:
         return f"{self.url}/{name}?key=k-{name}"
@@ -63,36 +66,55 @@ class Robot:
         return [body for path, _, body in self.received if path == f"/{name}"]
 
 
-@pytest.fixture
-def robot(app):
-    """A real HTTP server receiving webhook JSON; answers {"errcode": 0} unless told. It
-    listens on loopback, which the app refuses unless allowed: this fixture allows
-    127.0.0.1/32 (REPAIRAPP_WEBHOOK_ALLOW_NETWORKS) while it runs."""
+@contextlib.contextmanager
+def http_server(host: str = "127.0.0.1", tls: ssl.SSLContext | None = None):
+    """A real HTTP server on `host` (HTTPS with a `tls` server context) that records every
+    request (any method) and answers {"errcode": 0} unless told otherwise."""
     state = Robot(url="")
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             parts = urlsplit(self.path)
-            length = int(self.headers["Content-Length"])
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length)
             state.received.append((parts.path, parse_qs(parts.query),
-                                   json.loads(self.rfile.read(length))))
-            status, answer = state.answers.pop(0) if state.answers else (200, {"errcode": 0})
+                                   json.loads(raw) if raw else None))
+            state.headers.append(dict(self.headers))
+            status, answer, *extra = state.answers.pop(0) if state.answers else \
+                (200, {"errcode": 0})
             payload = json.dumps(answer).encode()
             self.send_response(status)
+            for name, value in (extra[0] if extra else {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
 
+        do_GET = do_PUT = do_POST
+
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server = ThreadingHTTPServer((host, 0), Handler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    state.url = f"{'https' if tls else 'http'}://{host}:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
-    app.config["WEBHOOK_ALLOW_NETWORKS"] = "127.0.0.1/32"
-    yield state
-    app.config["WEBHOOK_ALLOW_NETWORKS"] = ""
-    server.shutdown()
-    server.server_close()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def robot(app):
+    """A real HTTP server receiving webhook JSON; answers {"errcode": 0} unless told. It
+    listens on loopback, which the app refuses unless allowed: this fixture allows
+    127.0.0.1/32 (REPAIRAPP_WEBHOOK_ALLOW_NETWORKS) while it runs."""
+    with http_server() as state:
+        app.config["WEBHOOK_ALLOW_NETWORKS"] = "127.0.0.1/32"
+        yield state
+        app.config["WEBHOOK_ALLOW_NETWORKS"] = ""

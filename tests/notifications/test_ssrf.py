@@ -1,0 +1,264 @@
+"""Robot webhooks reach the public internet only: every local, private or special address
+(in any spelling) is refused after DNS resolution, at save and at send; the connection goes
+to the address that was checked; redirects are not followed; a server's words are not shown.
+
+These tests leave REPAIRAPP_WEBHOOK_ALLOW_NETWORKS empty unless they say otherwise, and aim
+at a real server listening on loopback, which must receive nothing."""
+
+import ipaddress
+import ssl
+import subprocess
+
+import pytest
+import sqlalchemy as sa
+from notifications.conftest import http_server
+
+import factories as f
+from repairapp import create_app
+from repairapp.extensions import db
+from repairapp.notifications import egress, outbox
+from repairapp.notifications.models import Channel, Delivery, DeliveryStatus, Transport
+from repairapp.notifications.transports import AddressNotAllowed, SendError, post_webhook
+
+#: Ways to write "this machine" that reach a server on 127.0.0.1:{port} if not refused.
+LOOPBACK = [
+    "http://127.0.0.1:{port}/hook",
+    "http://127.7.7.7:{port}/hook",
+    "http://localhost:{port}/hook",
+    "http://localhost.:{port}/hook",
+    "http://robot.localhost:{port}/hook",
+    "http://[::1]:{port}/hook",
+    "http://[::ffff:127.0.0.1]:{port}/hook",
+    "http://[::ffff:7f00:1]:{port}/hook",
+    "http://0.0.0.0:{port}/hook",
+    "http://2130706433:{port}/hook",     # decimal
+    "http://0177.0.0.1:{port}/hook",     # octal
+    "http://0x7f.1:{port}/hook",         # hex, short form
+    "https://127.1:{port}/hook",
+]
+#: Private, shared, link-local, metadata, multicast, reserved, and IPv6 wrappings of them.
+ELSEWHERE = [
+    "http://10.1.2.3/hook",
+    "http://172.16.0.1/hook",
+    "http://172.31.255.254/hook",
+    "http://192.168.1.1/hook",
+    "http://100.64.0.1/hook",                          # carrier-grade NAT
+    "http://169.254.169.254/latest/meta-data/",        # cloud metadata
+    "http://[fd00:ec2::254]/latest/meta-data/",        # AWS metadata over IPv6 (ULA)
+    "http://[fc00::1]/hook",
+    "http://[fe80::1]/hook",
+    "http://224.0.0.1/hook",
+    "http://[ff02::1]/hook",
+    "http://240.0.0.1/hook",
+    "http://255.255.255.255/hook",
+    "http://[::]/hook",
+    "http://192.0.2.10/hook",                          # documentation
+    "http://[::169.254.169.254]/hook",                 # IPv4-compatible
+    "http://[::ffff:a9fe:a9fe]/hook",                  # IPv4-mapped metadata
+    "http://[2002:a9fe:a9fe::1]/hook",                 # 6to4 of the metadata address
+    "http://[2002:c0a8:101::1]/hook",                  # 6to4 of 192.168.1.1
+    "http://[64:ff9b::a00:1]/hook",                    # NAT64 of 10.0.0.1
+    "http://[64:ff9b::7f00:1]/hook",                   # NAT64 of 127.0.0.1
+    "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",  # Teredo (client 127.0.0.1)
+]
+PUBLIC = ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "2002:808:808::1", "64:ff9b::808:808",
+          "::ffff:8.8.8.8"]
+
+
+def _form(target: str) -> dict:
+    return {"name": "Service desk", "transport": "wecom", "customer_id": "0",
+            "target": target, "secret": "", "kinds": ["new"], "is_active": "y"}
+
+
+@pytest.fixture
+def internal(app):
+    """A real server on loopback standing in for something internal; nothing is allowed."""
+    with http_server() as server:
+        assert app.config["WEBHOOK_ALLOW_NETWORKS"] == ""
+        yield server
+
+
+def _urls(port: int) -> list[str]:
+    return [u.format(port=port) for u in LOOPBACK] + ELSEWHERE
+
+
+@pytest.mark.parametrize("template", LOOPBACK)
+def test_each_spelling_of_this_machine_is_refused_at_send(internal, template):
+    """Literal, named, IPv6-mapped, decimal, octal, hex: refused, and the server hears
+    nothing."""
+    url = template.format(port=internal.url.rsplit(":", 1)[1])
+    with pytest.raises(AddressNotAllowed, match="address not allowed"):
+        post_webhook(Transport.WECOM, url, "", "hello")
+    assert internal.received == []
+
+
+@pytest.mark.parametrize("url", ELSEWHERE)
+def test_private_and_special_addresses_are_refused(url):
+    """Private, CGNAT, link-local, metadata, multicast, reserved and their IPv6 forms."""
+    with pytest.raises(egress.Refused):
+        egress.check(url)
+
+
+@pytest.mark.parametrize("address", PUBLIC)
+def test_public_addresses_pass(address):
+    """Public IPv4 and IPv6 addresses, also wrapped in IPv6 forms, are allowed."""
+    assert egress.allowed(ipaddress.ip_address(address))
+
+
+def test_every_address_a_name_resolves_to_must_be_public():
+    """A name is checked by what it resolves to: 'localhost' resolves to loopback."""
+    assert "127.0.0.1" in egress.resolve("localhost", 80)
+    with pytest.raises(egress.Refused):
+        egress.check("http://localhost/hook")
+
+
+def test_the_form_refuses_each_local_or_private_url_in_both_languages(app, client, admin,
+                                                                      internal):
+    """Saving any of them gives the field its message (en and zh); nothing is saved."""
+    for url in _urls(1234):
+        page = admin.post("/notifications/channels/new", _form(url)).get_data(as_text=True)
+        assert "Only robots on the public internet can be used" in page, url
+    client.set_cookie("lang", "zh")
+    page = admin.post("/notifications/channels/new", _form(internal.url + "/hook"))
+    assert "只能使用公网上的机器人" in page.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Channel)) == 0
+
+
+def test_a_name_that_does_not_resolve_can_be_saved(client, admin):
+    """The check at save is about where a URL leads; a name that leads nowhere yet is kept
+    (every send checks again)."""
+    page = admin.post("/notifications/channels/new", _form("https://robot.invalid/hook"),
+                      follow_redirects=True).get_data(as_text=True)
+    assert "Channel saved." in page
+
+
+def test_the_sweep_refuses_channels_saved_with_local_urls(app, client, admin, internal):
+    """Channels stored before the rule (or a name that changed since) are refused at send:
+    every delivery says "address not allowed", the internal server hears nothing."""
+    port = internal.url.rsplit(":", 1)[1]
+    for number, url in enumerate(_urls(int(port))):
+        db.session.add(Channel(name=f"c{number}", transport=Transport.WECOM, target=url,
+                               kinds=["new"]))
+    db.session.commit()
+    f.ticket()
+    assert outbox.deliver_due(None) == (0, len(_urls(1)))
+    assert set(db.session.scalars(sa.select(Delivery.last_error))) == {"address not allowed"}
+    assert internal.received == []
+    assert "address not allowed" in client.get("/notifications/").get_data(as_text=True)
+
+
+def test_the_test_button_refuses_a_local_url_and_says_so(app, client, admin, internal):
+    """A channel pointing at loopback: the test button says the address is not allowed."""
+    db.session.add(Channel(name="desk", transport=Transport.WECOM, target=internal.url))
+    db.session.commit()
+    channel = db.session.scalar(sa.select(Channel))
+    url = f"/notifications/channels/{channel.id}"
+    page = admin.post(f"{url}/test", {}, page_url=url, follow_redirects=True)
+    assert "points to a local or private network address" in page.get_data(as_text=True)
+    assert internal.received == []
+
+
+def test_a_redirect_is_not_followed(app, robot):
+    """An allowed robot answering 302 to a private address: "HTTP 302", and the private
+    server (127.0.0.2, not allowed) is never contacted."""
+    with http_server("127.0.0.2") as private:
+        robot.answers = [(302, {}, {"Location": private.url + "/steal"})]
+        with pytest.raises(SendError, match="^HTTP 302$"):
+            post_webhook(Transport.WECOM, robot.hook("desk"), "", "hello",
+                         allow=outbox.allowed_networks())
+        assert private.received == [] and len(robot.received) == 1
+
+
+@pytest.mark.parametrize(("answer", "shown"), [
+    ((502, {"detail": "upstream db-internal:5432 password=hunter2"}), "HTTP 502"),
+    ((500, {"trace": "Traceback ... SECRET_KEY=hunter2"}), "HTTP 500"),
+    ((200, {"errcode": 93000, "errmsg": "invalid webhook url\nkey=" + "x" * 200 + "hunter2"}),
+     "wecom: 93000 invalid webhook url key=xxx"),
+])
+def test_what_a_server_answered_is_not_shown(app, client, admin, robot, answer, shown):
+    """The admin sees the status or the robot's code with a short message, never the body
+    (the test button and the outbox alike)."""
+    db.session.add(Channel(name="desk", transport=Transport.WECOM, target=robot.hook("desk")))
+    db.session.commit()
+    channel = db.session.scalar(sa.select(Channel))
+    url = f"/notifications/channels/{channel.id}"
+    robot.answers = [answer, answer]
+    flash = admin.post(f"{url}/test", {}, page_url=url, follow_redirects=True)
+    f.ticket()
+    outbox.deliver_due(None)
+    page = client.get("/notifications/").get_data(as_text=True)
+    for text in (flash.get_data(as_text=True), page):
+        assert shown in text and "hunter2" not in text
+    assert db.session.scalar(sa.select(Delivery.status)) is DeliveryStatus.PENDING
+
+
+def test_the_connection_goes_to_the_checked_address_under_the_urls_name(robot):
+    """No second DNS lookup: a checked target is reached at its address even when its name
+    resolves nowhere, and the request still names that host."""
+    port = int(robot.url.rsplit(":", 1)[1])
+    target = egress.Target("http", "robot.invalid", port, "/hook?key=1", ("127.0.0.1",))
+    egress.post(target, b"{}", {"Content-Type": "application/json"}, timeout=5)
+    assert robot.headers[0]["Host"] == f"robot.invalid:{port}"
+    assert robot.received[0][0] == "/hook"
+
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory):
+    """A test CA and a certificate for robot.test signed by it (openssl, EC keys: fast)."""
+    folder = tmp_path_factory.mktemp("tls")
+
+    def run(*args):
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Test CA")
+    run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", "robot.key", "-out", "robot.csr", "-subj", "/CN=robot.test")
+    (folder / "ext.cnf").write_text("subjectAltName=DNS:robot.test\n")
+    run("x509", "-req", "-in", "robot.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+        "-CAcreateserial", "-out", "robot.pem", "-days", "2", "-extfile", "ext.cnf")
+    return folder
+
+
+@pytest.fixture
+def tls_robot(tls_files, monkeypatch):
+    """A real HTTPS robot on loopback holding the robot.test certificate, whose CA the
+    client trusts (SSL_CERT_FILE, which the default context reads); it records the
+    server name each client asked for (SNI)."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls_files / "ca.pem"))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tls_files / "robot.pem", tls_files / "robot.key")
+    names: list = []
+    context.sni_callback = lambda sock, name, ctx: names.append(name)
+    with http_server(tls=context) as state:
+        state.names = names
+        yield state
+
+
+def _https_target(state, name: str) -> egress.Target:
+    port = int(state.url.rsplit(":", 1)[1])
+    return egress.Target("https", name, port, "/hook", ("127.0.0.1",))
+
+
+def test_https_is_verified_for_the_urls_name_on_the_checked_address(tls_robot):
+    """Over TLS the pinned connection still asks for (SNI) and verifies the URL's name."""
+    egress.post(_https_target(tls_robot, "robot.test"), b"{}", {}, timeout=5)
+    assert tls_robot.names == ["robot.test"]
+    assert tls_robot.headers[0]["Host"].startswith("robot.test:")
+
+
+def test_https_with_a_certificate_for_another_name_fails(tls_robot):
+    """A certificate that is not for the URL's name: connection failed, nothing sent."""
+    with pytest.raises(egress.Failed, match="certificate"):
+        egress.post(_https_target(tls_robot, "other.test"), b"{}", {}, timeout=5)
+    assert tls_robot.received == []
+
+
+def test_a_bad_allowed_network_stops_the_start(app):
+    """A mistyped REPAIRAPP_WEBHOOK_ALLOW_NETWORKS names the bad entry at start."""
+    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+              "WEBHOOK_ALLOW_NETWORKS": "127.0.0.1/32, 10.0.0.0/33"}
+    with pytest.raises(ValueError, match="10.0.0.0/33"):
+        create_app(config)
+    assert egress.networks(" 127.0.0.1/32, fd00::/8 ,") == [
+        ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("fd00::/8")]

@@ -1,6 +1,8 @@
 """repairapp: QR-code repair requests for serviced equipment."""
 
-from flask import Flask
+from flask import Flask, request
+from flask_login import current_user
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from repairapp import config
@@ -18,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    config.settle(app.config)  # refuses an unknown environment, a weak secret, debug in production
     _ensure_instance_folder(app)
     if app.config["PROXY_HOPS"]:  # the client's address, for rate limits, from the proxy
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"],
@@ -26,6 +29,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     app.after_request(_security_headers)
+    # A Host not in TRUSTED_HOSTS (production): a bare 400, since no page or link can be
+    # built for a host we do not serve.
+    app.register_error_handler(SecurityError, lambda error: ("Unknown host", 400,
+                                                             {"Content-Type": "text/plain"}))
     return app
 
 
@@ -35,13 +42,32 @@ CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
        "script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 
 
+#: Browsers that once reached us over HTTPS never try plain HTTP again for a year.
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 def _security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.is_secure:  # behind a proxy: X-Forwarded-Proto, trusted with PROXY_HOPS
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if _private(response):
+        response.headers["Cache-Control"] = "no-store"
     # Pages differ by language (cookie or browser), so caches must keep them apart.
     response.vary.update(("Accept-Language", "Cookie"))
     return response
+
+
+def _private(response) -> bool:
+    """Kept in no cache, not even the browser's (a shared phone or PC, its back button): staff
+    pages, tracking pages (their address is the requester's key) and downloads. A view that
+    chose `private` caching itself (a ticket's photos, which never change) keeps it."""
+    if request.endpoint == "static" or response.cache_control.private:
+        return False
+    return (request.blueprint == "tracking"
+            or response.headers.get("Content-Disposition", "").startswith("attachment")
+            or current_user.is_authenticated)
 
 
 def _ensure_instance_folder(app: Flask) -> None:
@@ -53,7 +79,7 @@ def _ensure_instance_folder(app: Flask) -> None:
 def _register_extensions(app: Flask) -> None:
     from repairapp import i18n, wording
     from repairapp.accounts import auth
-    from repairapp.main import form_errors
+    from repairapp.main import form_errors, links
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"),
@@ -65,6 +91,7 @@ def _register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     form_errors.init_app(app)
     wording.init_app(app)
+    links.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

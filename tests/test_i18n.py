@@ -7,6 +7,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 import factories as f
+from conftest import token_from
 
 ROOT = Path(__file__).resolve().parent.parent
 I18N = ROOT / "repairapp" / "translations"
@@ -41,15 +42,17 @@ def test_browser_language_picks_chinese_or_english(client):
 
 
 def test_language_switch_is_remembered_and_returns_to_the_page(client):
-    """The switch on every page sets a cookie and goes back to where the visitor was."""
+    """The switch on every page (a form) sets a cookie and goes back to where the visitor was."""
     machine = f.asset()
     url = f"/r/{machine.active_label.code}"
     page = client.get(url, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
-    assert f'/lang/en?next={url}' in page
-    response = client.get(f"/lang/en?next={url}")
+    assert 'action="/lang/en"' in page and f'name="next" value="{url}"' in page
+    switch = {"csrf_token": token_from(page)}
+    response = client.post("/lang/en", data={**switch, "next": url})
     assert response.headers["Location"] == url
     assert "Report a fault" in client.get(url).get_data(as_text=True)
-    assert client.get("/lang/en?next=https://evil.example/").headers["Location"] == "/"
+    away = client.post("/lang/en", data={**switch, "next": "https://evil.example/"})
+    assert away.headers["Location"] == "/"
 
 
 def test_error_pages_speak_the_visitors_language(client):

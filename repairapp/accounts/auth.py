@@ -6,7 +6,7 @@ from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, user_logged_in
 
-from repairapp.accounts import sessions
+from repairapp.accounts import passwords, sessions
 from repairapp.accounts.models import User
 from repairapp.extensions import db
 from repairapp.main import keepform
@@ -56,8 +56,14 @@ def unauthorized():
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None."""
+    """The active user with these credentials, or None. Every answer costs one password check,
+    so an unknown email cannot be told by the time taken; an outdated hash is rewritten."""
     user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.is_active or not user.check_password(password):
+    if user is None or not user.is_active:
+        passwords.verify_nothing(password)
         return None
+    if not user.check_password(password):
+        return None
+    if passwords.needs_rehash(user.password_hash):  # not set_password: sessions go on
+        user.password_hash = passwords.hash_password(password)
     return user

@@ -7,8 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from repairapp.accounts import passwords
 from repairapp.db import utcnow
 from repairapp.extensions import db
 
@@ -54,8 +54,8 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         """Set a new password; every existing session of this user ends."""
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = passwords.hash_password(password)
         self.end_all_sessions()
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return passwords.verify(self.password_hash, password)

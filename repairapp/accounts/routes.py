@@ -13,7 +13,7 @@ from repairapp.accounts.auth import authenticate
 from repairapp.accounts.forms import LoginForm, PasswordForm, UserForm
 from repairapp.accounts.models import Role, User
 from repairapp.extensions import db
-from repairapp.main.ratelimit import allow
+from repairapp.main.ratelimit import allow, within
 from repairapp.tickets.work import release_jobs
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
@@ -40,9 +40,11 @@ def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
+    # Failures on one account count per address: another address (the real user's phone)
+    # is never locked out by someone guessing elsewhere; every attempt counts per address.
+    account = ((form.email.data or "").strip().lower(), request.remote_addr or "-")
     if form.is_submitted() and not (
-            allow("RATE_LIMIT_LOGIN")
-            and allow("RATE_LIMIT_LOGIN_ACCOUNT", (form.email.data or "").strip().lower())):
+            allow("RATE_LIMIT_LOGIN") and within("RATE_LIMIT_LOGIN_ACCOUNT", *account)):
         form.password.errors = [_("Too many log-in attempts. Wait a few minutes and try "
                                   "again.")]
         return render_template("accounts/login.html", form=form), 429
@@ -51,8 +53,9 @@ def login():
         if user is not None:
             login_user(user)
             user.locale = str(get_locale())
-            db.session.commit()
+            db.session.commit()  # with a rewritten hash, if it was outdated
             return redirect(_safe_next(request.args.get("next")))
+        allow("RATE_LIMIT_LOGIN_ACCOUNT", *account)
         form.password.errors.append(_("Wrong email or password."))
     return render_template("accounts/login.html", form=form)
 
@@ -78,7 +81,8 @@ def password():
         else:
             current_user.set_password(form.new.data)  # ends all other sessions
             db.session.commit()
-            login_user(current_user)  # ...but keeps this one
+            # ...but keeps this one (the user, not the proxy: it would then point at itself)
+            login_user(current_user._get_current_object())
             flash(_("Password changed. Other devices have been logged out."))
             return redirect(url_for("tickets.index"))
     return render_template("accounts/password.html", form=form)

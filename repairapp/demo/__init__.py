@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 
 import click
 import sqlalchemy as sa
-from flask import current_app
 from flask.cli import AppGroup
 
 from repairapp.assets.models import Asset
@@ -13,6 +12,7 @@ from repairapp.customers.models import Customer
 from repairapp.demo.address import FALLBACK, reachable_url
 from repairapp.demo.data import DEMO_PASSWORD, DEMO_SEED, STAFF, load_demo
 from repairapp.extensions import db
+from repairapp.main.links import url_on
 from repairapp.tickets.models import Status, Ticket
 
 __all__ = ["DEMO_PASSWORD", "DEMO_SEED", "STAFF", "demo_cli", "load_demo"]
@@ -22,14 +22,6 @@ SCANS = (("EQ-00101", "in warranty"), ("EQ-00106", "level A contract, open ticke
          ("EQ-00109", "lapsed contract, chargeable"))
 NO_NETWORK = (f"No network found: links use {FALLBACK}, which only this computer can open. "
               "Join the Wi-Fi and run again for links a phone can open.")
-
-
-def link(base_url: str, endpoint: str, **values) -> str:
-    """An absolute link to `endpoint` on `base_url` (no request needed)."""
-    base = urlsplit(base_url)
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
-                                       url_scheme=base.scheme)
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def phone_url(url: str) -> str:
@@ -60,7 +52,7 @@ def _print_links(base_url: str) -> None:
     if ticket:
         click.echo(f"\nTracking URL (what the requester of {ticket.number} sees, "
                    f"{ticket.status.value}):")
-        click.echo(f"  {link(base_url, 'tracking.show', token=ticket.tracking_token)}")
+        click.echo(f"  {url_on(base_url, 'tracking.show', token=ticket.tracking_token)}")
 
 
 @demo_cli.command("load")

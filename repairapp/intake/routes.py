@@ -26,6 +26,7 @@ from repairapp.db import utcnow
 from repairapp.extensions import csrf, db
 from repairapp.intake import services as held_photos
 from repairapp.intake.forms import IMPACT_SEVERITY, MAX_PHOTOS, AddInfoForm, RequestForm
+from repairapp.main import cookies
 from repairapp.main.ratelimit import allow
 from repairapp.sla.wording import plan_targets
 from repairapp.tickets import services as tickets
@@ -63,8 +64,7 @@ def _remember(response, form: RequestForm) -> None:
     """Name, phone and email stay on this phone (a cookie) to pre-fill the form next time."""
     value = quote(json.dumps({f: (getattr(form, f).data or "").strip() for f in REMEMBERED},
                              ensure_ascii=False))
-    response.set_cookie(REMEMBER_COOKIE, value, max_age=REMEMBER_SECONDS, httponly=True,
-                        samesite="Lax")
+    cookies.set_cookie(response, REMEMBER_COOKIE, value, max_age=REMEMBER_SECONDS)
 
 
 def _file_once(asset, form: RequestForm):

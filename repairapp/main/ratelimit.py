@@ -92,6 +92,13 @@ def allow(name: str, *identity: str) -> bool:
     return _limiter.hit(parse(limit), name, *(identity or (request.remote_addr or "-",)))
 
 
+def within(name: str, *identity: str) -> bool:
+    """Whether `name` by `identity` is still under its limit, without counting anything (for
+    limits that count failures only: the caller counts them with `allow`)."""
+    limit = current_app.config.get(name)
+    return not limit or _limiter.test(parse(limit), name, *identity)
+
+
 def purge_expired(now: datetime | None = None) -> int:
     """Drop counters whose window is over (the sweep calls it)."""
     table = RateCounter.__table__

@@ -4,7 +4,6 @@
 so the message is queued if and only if the change is committed; the outbox sends it.
 """
 
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -15,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from repairapp.accounts.models import Role, User
 from repairapp.db import upsert
 from repairapp.extensions import db
+from repairapp.main.links import public_url_for as public_url
 from repairapp.notifications.models import (
     Channel,
     Delivery,
@@ -142,14 +142,6 @@ def render(ticket: Ticket, kind: NotificationKind, for_requester: bool = False
                            subject=subject, link=link, for_requester=for_requester,
                            tz=ticket.asset.site.timezone)
     return subject[:200], body
-
-
-def public_url(endpoint: str, **values) -> str:
-    """An absolute link on the public address, built without a request (sweeps run in cron)."""
-    base = urlsplit(current_app.config["PUBLIC_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
-                                       url_scheme=base.scheme)
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def history(ticket_id: int) -> list[Notification]:

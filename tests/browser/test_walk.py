@@ -52,7 +52,7 @@ MUST_SEE = {
               "tickets-detail", "assets-new-errors"},
 }
 #: Not pages: files, images, the language switch (it would leave Chinese), log-out.
-NOT_PAGES = {"static", "main.set_language", "tickets.photo", "assets.export_csv",
+NOT_PAGES = {"static", "main.confirm_language", "tickets.photo", "assets.export_csv",
              "contracts.export_csv", "labels.calibration_page", "accounts.logout"}
 #: Names and codes written the same in Chinese UI text (Webhook is what WeCom, DingTalk and
 #: Feishu call it in their own Chinese settings; chinesecalendar is a package's name).

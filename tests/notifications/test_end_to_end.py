@@ -94,7 +94,7 @@ def test_staff_emails_follow_the_language_they_use(app, client, auth, smtp, mach
     first, second = f.ticket(machine), f.ticket(machine)
     work.assign(first, tech, by=desk)
     db.session.commit()
-    client.get("/lang/zh?next=/jobs/")
+    auth.post("/lang/zh", {"next": "/jobs/"}, page_url="/jobs/")
     work.assign(second, tech, by=desk)
     db.session.commit()
     app.test_cli_runner().invoke(args=["sla", "sweep"])

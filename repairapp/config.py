@@ -69,6 +69,10 @@ def from_environment(instance_path: str) -> dict:
         "VENDOR_NAME": env("REPAIRAPP_VENDOR_NAME", "RepairApp Service"),
         "VENDOR_HOTLINE": env("REPAIRAPP_VENDOR_HOTLINE", "400-000-0000"),
         "PHOTO_MAX_PIXELS": int(env("REPAIRAPP_PHOTO_MAX_PIXELS", "1600")),
+        # Photo decodes one process runs at once (its threads share them, ~100 MB each), and
+        # the seconds a request waits for one before the form asks to send again.
+        "PHOTO_DECODES": int(env("REPAIRAPP_PHOTO_DECODES", "2")),
+        "PHOTO_DECODE_WAIT": float(env("REPAIRAPP_PHOTO_DECODE_WAIT", "5")),
         # Per-incident terms for work outside coverage, tax included (e.g. 6 % VAT).
         "FEE_REMOTE": Decimal(env("REPAIRAPP_FEE_REMOTE", "300.00")),
         "FEE_VISIT": Decimal(env("REPAIRAPP_FEE_VISIT", "800.00")),

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 from repairapp.extensions import db
+from repairapp.main import outage
 
 #: error (status code or exception) -> (status, title, message)
 PAGES = {
@@ -32,3 +33,4 @@ def _handler(status: int, title, message):
 def register(app: Flask) -> None:
     for error, page in PAGES.items():
         app.register_error_handler(error, _handler(*page))
+    outage.register(app)  # the database gone for a moment: 503, the form kept

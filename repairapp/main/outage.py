@@ -1,0 +1,61 @@
+"""The database gone for a moment (PostgreSQL restarting or failing over, SQLite locked):
+nothing half-written, and a form that was being sent comes back filled in, to send again.
+
+The request's transaction is rolled back, so whatever the view had written is undone (a
+ticket and its photos are filed in one commit). The answer is 503 and is built without the
+database: a GET gets "try again in a moment"; a POST gets its own form again, read from the
+posted fields by the form class its view uses (as a kept staff form is found), every field
+editable, the hidden ones (the CSRF token, the request's idempotency key) carried as they
+came, and a "Send again" button posting to the same address. The same key means that a
+request the database did take before it went away is found, not filed twice.
+
+Files cannot be put back into a browser's file field: the page asks for the photos again.
+"""
+
+import contextlib
+
+from flask import Flask, g, render_template, request
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from wtforms import Form
+
+from repairapp.extensions import db, login_manager
+from repairapp.main.keepform import _form_class
+
+#: Seconds a client (or a proxy) is told to wait before trying again.
+RETRY_AFTER = "5"
+FILE_FIELDS = ("FileField", "MultipleFileField")
+
+
+def register(app: Flask) -> None:
+    for error in (OperationalError, InterfaceError):  # what a lost connection raises
+        app.register_error_handler(error, unavailable)
+
+
+def unavailable(error):
+    """503 with what was posted, ready to send again."""
+    with contextlib.suppress(SQLAlchemyError):
+        db.session.rollback()
+    if "_login_user" not in g:  # the log-in itself needed the database: show a public page
+        g._login_user = login_manager.anonymous_user()
+    form = _posted_form() if request.method == "POST" else None
+    named = {field.name for field in form} if form else set()
+    carried = [(name, value) for name, value in request.form.items(multi=True)
+               if name.split("-", 1)[0] not in named]
+    files = any(f.filename for f in request.files.values())
+    multipart = files or any(field.type in FILE_FIELDS for field in form or ())
+    return render_template("errors/unavailable.html", form=form, carried=carried, files=files,
+                           multipart=multipart), 503, {"Retry-After": RETRY_AFTER}
+
+
+def _posted_form() -> Form | None:
+    """The view's form built from the posted fields, if it renders without the database."""
+    form_class = _form_class(set(request.form.keys()))
+    if form_class is None:
+        return None
+    try:
+        form = form_class(meta={"csrf": False})  # the posted token is carried as it came
+        for field in form:
+            field()  # choices some routes fill in from the database cannot render here
+    except (TypeError, ValueError, SQLAlchemyError):
+        return None
+    return form

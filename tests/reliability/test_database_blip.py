@@ -1,0 +1,223 @@
+"""The database goes away for a few seconds while a request is being filed: the requester
+gets a 503 page in their language with everything they typed, sending it again files the
+request exactly once, and nothing half-written is left behind.
+
+PostgreSQL is really stopped (a private cluster on its own port, never the suite's) at the
+moment the ticket is inserted, and started again; SQLite is made unreachable the way a
+busy file is, by another process holding its exclusive lock. Both run in both passes.
+"""
+
+import contextlib
+import io
+import os
+import sqlite3
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+import factories as f
+from conftest import IsolatedClient
+from intake.conftest import Requester, jpeg_bytes
+from repairapp import create_app
+from repairapp.extensions import db
+from repairapp.intake.models import HeldPhoto
+from repairapp.tickets.models import Ticket, TicketEvent, TicketPhoto
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_PORT, PG_DIR = "54339", "/tmp/repairapp-blip-pg"
+
+
+def _as_postgres(*command: str) -> None:
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    subprocess.run([*prefix, *command], check=True, capture_output=True)
+
+
+def _pg_ctl() -> str:
+    return str(sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))[-1])
+
+
+class PostgresBlip:
+    """A private cluster (.ci/postgres on another port and folder) stopped and started."""
+
+    def __init__(self):
+        env = {**os.environ, "REPAIRAPP_TEST_PG_PORT": PG_PORT, "REPAIRAPP_TEST_PG_DIR": PG_DIR,
+               "REPAIRAPP_TEST_PG_DB": "repairapp_blip"}
+        self.url = subprocess.run([ROOT / ".ci" / "postgres"], env=env, check=True,
+                                  capture_output=True, text=True).stdout.strip()
+        self.engine_options = {"pool_pre_ping": True}
+
+    def go_away(self):
+        _as_postgres(_pg_ctl(), "-D", PG_DIR, "stop", "-m", "fast", "-w")
+
+    def come_back(self):
+        _as_postgres(_pg_ctl(), "-D", PG_DIR, "start", "-w", "-l", f"{PG_DIR}/server.log",
+                     "-o", f"-p {PG_PORT} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off")
+
+    def close(self):
+        self.go_away()
+
+
+class SQLiteBlip:
+    """Another process takes the file's exclusive lock; the app waits 0.2 s, then fails."""
+
+    def __init__(self, folder: Path):
+        self.path = folder / "blip.sqlite3"
+        self.url = f"sqlite:///{self.path}"
+        self.engine_options = {"pool_pre_ping": True, "connect_args": {"timeout": 0.2}}
+        self.holder = None
+
+    def go_away(self):
+        self.holder = sqlite3.connect(self.path, isolation_level=None)
+        self.holder.execute("BEGIN EXCLUSIVE")
+
+    def come_back(self):
+        self.holder.execute("ROLLBACK")
+        self.holder.close()
+
+
+
+@pytest.fixture(scope="module")
+def postgres_blip():
+    cluster = PostgresBlip()
+    yield cluster
+    cluster.close()
+
+
+@pytest.fixture
+def blip(request, tmp_path):
+    """The database that will go away: request.param names which."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_blip")
+    return SQLiteBlip(tmp_path)
+
+
+@pytest.fixture
+def blip_app(blip):
+    """An app of its own on the database that will go away."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": blip.url,
+                      "SQLALCHEMY_ENGINE_OPTIONS": blip.engine_options, "SECRET_KEY": "test-secret",
+                      "SERVER_NAME": None, "RATE_LIMIT_FILING": ""})
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        if blip.url.startswith("postgresql"):
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+class _FormReader(HTMLParser):
+    """What a browser would send from the page's last form (file fields left out)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields, self._textarea = [], None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.fields = []
+        elif tag == "input" and a.get("type") not in ("file", "radio", "checkbox") or (
+                tag == "input" and "checked" in a):
+            self.fields.append((a["name"], a.get("value", "")))
+        elif tag == "textarea":
+            self._textarea = [a["name"], ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea is not None:
+            name, text = self._textarea  # a browser drops the newline after <textarea>
+            self.fields.append((name, text.removeprefix("\r\n").removeprefix("\n")))
+            self._textarea = None
+
+
+def form_values(html: str) -> list[tuple[str, str]]:
+    reader = _FormReader()
+    reader.feed(html)
+    return reader.fields
+
+
+@contextlib.contextmanager
+def during_ticket_insert(action):
+    """Run `action` once inside the block, just as the ticket row is about to be written."""
+    pending = [action]
+
+    def hook(conn, cursor, statement, *args):
+        if pending and statement.lstrip().upper().startswith("INSERT INTO TICKETS"):
+            pending.pop()()
+
+    sa.event.listen(db.engine, "before_cursor_execute", hook)
+    try:
+        yield
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", hook)
+
+
+def _counts() -> tuple[int, int, int, int]:
+    db.session.expire_all()
+    return tuple(f.count(model) for model in (Ticket, TicketEvent, TicketPhoto, HeldPhoto))
+
+
+@pytest.mark.parametrize("blip, lang, message", [
+    ("sqlite", "en", "The service is briefly unavailable. What you sent has not been lost"),
+    ("postgresql", "zh", "服务暂时不可用。您提交的内容没有丢失"),
+], indirect=["blip"], ids=["sqlite", "postgresql"])
+def test_database_gone_during_filing_keeps_the_form_and_files_once(blip, blip_app, lang,
+                                                                   message):
+    """Database gone while the ticket is written: 503 with what was typed and nothing saved;
+    once it is back, "Send again" files one ticket, and a second tap files nothing more."""
+    machine = f.asset()
+    requester = Requester(blip_app.test_client(), f"/r/{machine.active_label.code}", lang)
+    html = requester.open().get_data(as_text=True)
+    key = requester.form_fields(html)["key"]
+    db.session.close()  # the test's own connection goes back, as a finished request's would
+    typed = {"category": "error", "impact": "partial", "name": "周师傅",
+             "description": "主轴报警 E42，每次开机都出现", "phone": "139 0000 0002", "email": ""}
+    try:
+        with during_ticket_insert(blip.go_away):
+            answer = requester.submit(html, photos=[jpeg_bytes()], **typed)
+    finally:
+        blip.come_back()
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 503
+    assert message in page
+    kept = dict(form_values(page))
+    assert {name: kept.get(name) for name in [*typed, "key"]} == {**typed, "key": key}
+    assert kept["csrf_token"]
+    assert _counts() == (0, 0, 0, 0)
+
+    retry = {**kept, "photos": [(io.BytesIO(jpeg_bytes()), "again.jpg")]}
+    sent = requester.client.post(requester.url, data=retry, content_type="multipart/form-data")
+    again = requester.client.post(requester.url, data=dict(kept))
+    assert sent.status_code == again.status_code == 302
+    assert sent.headers["Location"] == again.headers["Location"]
+    assert _counts() == (1, 1, 1, 0)
+    ticket = db.session.scalar(sa.select(Ticket))
+    assert (ticket.description, ticket.requester_phone) == ("主轴报警 E42，每次开机都出现",
+                                                            "139 0000 0002")
+
+
+@pytest.mark.parametrize("blip", ["sqlite", "postgresql"], indirect=True)
+def test_page_asked_for_while_database_is_gone_says_try_again(blip, blip_app):
+    """A GET while the database is away: 503, "try again in a moment", in the visitor's
+    language."""
+    url = f"/r/{f.asset().active_label.code}"
+    client = blip_app.test_client()
+    client.set_cookie("lang", "en")
+    db.session.close()
+    blip.go_away()
+    try:
+        answer = client.get(url)
+    finally:
+        blip.come_back()
+    assert answer.status_code == 503
+    assert "try again in a moment" in answer.get_data(as_text=True)

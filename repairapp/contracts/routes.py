@@ -78,8 +78,8 @@ def edit(contract_id: int | None = None):
     _choices(form, contract)
     if form.validate_on_submit() and (assets := _covered_assets(form)) is not None:
         target = contract or Contract()
-        form.populate_obj(target)
-        target.assets = assets
+        target.assets = assets  # first: loading the old list flushes, and a taken number
+        form.populate_obj(target)  # must fail at the commit below, not there (a 500)
         db.session.add(target)
         if commit_or_explain(form.number, _("Another contract has this number.")):
             flash(_("Contract saved."))

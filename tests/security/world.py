@@ -1,0 +1,230 @@
+"""A small seeded world with one of everything an address names, the people who act in it,
+and a fingerprint of every row (to prove a request changed nothing).
+
+Shared by the permission table, the GET sweep and the malformed-post sweep.
+"""
+
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Flask, url_for
+from PIL import Image
+from werkzeug.routing import Rule
+
+import factories as f
+from conftest import Auth, token_from
+from repairapp.accounts.models import Role, User
+from repairapp.assets.models import Asset
+from repairapp.contracts.models import Contract, ServicePlan
+from repairapp.customers.models import Customer, Site
+from repairapp.extensions import db
+from repairapp.notifications.models import Channel, Delivery, Notification, Transport
+from repairapp.sla.models import CalendarDay, ServiceCalendar
+from repairapp.tickets.models import Status, Ticket
+from repairapp.tickets.photos import reencode
+
+#: The columns of the permission table; a new role is one more name here and one more
+#: column there.
+ROLES = ("anonymous", "link_holder", "technician", "other_technician", "dispatcher", "admin")
+STAFF_ROLE = {"technician": "tech", "other_technician": "other_tech",
+              "dispatcher": "dispatcher", "admin": "admin"}
+WRONG_TOKEN = "not-a-real-tracking-token-000000"
+
+
+@dataclass
+class World:
+    """Everything the table's addresses need, seeded through the factories."""
+
+    admin: User
+    dispatcher: User
+    tech: User
+    other_tech: User
+    spare: User          #: an account for the admin's edit page
+    customer: Customer
+    site: Site
+    asset: Asset         #: the machine with the tickets
+    relabel: Asset       #: the machine whose label gets re-issued
+    plan: ServicePlan
+    contract: Contract
+    ticket: Ticket       #: open, acknowledged, assigned to `tech`, with a photo
+    duplicate: Ticket    #: a later report of the same fault, also `tech`'s
+    unassigned: Ticket   #: a job nobody has taken yet
+    unassigned_too: Ticket  #: another, for the second address of "take"
+    calendar: ServiceCalendar
+    spare_calendar: ServiceCalendar  #: one that can be deleted
+    day: CalendarDay
+    channel: Channel
+    delivery: Delivery
+
+    @property
+    def code(self) -> str:
+        return self.asset.active_label.code
+
+    @property
+    def photo_id(self) -> int:
+        return self.ticket.photos[0].id
+
+
+def _photo():
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(out, "JPEG")
+    return reencode(out.getvalue(), 100)
+
+
+def build() -> World:
+    """One of everything, committed (requests see it from their own session)."""
+    users = {role: f.user(role) for role in (Role.ADMIN, Role.DISPATCHER)}
+    tech, other_tech, spare = f.user(), f.user(), f.user()
+    site = f.site()
+    asset, relabel = f.asset(site=site), f.asset(site=site)
+    plans = f.standard_plans()
+    contract = f.contract(asset, plans["A"], date(2020, 1, 1), date(2099, 12, 31))
+    ticket = f.ticket(asset, assignee=tech, status=Status.ACKNOWLEDGED, photos=[_photo()])
+    duplicate = f.ticket(asset, assignee=tech, status=Status.ACKNOWLEDGED)
+    unassigned, unassigned_too = f.ticket(asset), f.ticket(asset)
+    calendar = ServiceCalendar(name="Office", china_holidays=True,
+                               hours={str(d): [[540, 1020]] for d in range(5)})
+    spare_calendar = ServiceCalendar(name="Unused", china_holidays=False, hours={"0": [[0, 60]]})
+    day = CalendarDay(day=date(2030, 5, 6), is_working=False, note="Closed")
+    calendar.days.append(day)
+    channel = Channel(name="Mailbox", transport=Transport.EMAIL, target="ops@example.com")
+    note = db.session.scalars(sa.select(Notification).order_by(Notification.id)).first()
+    delivery = Delivery(notification=note, transport=Transport.EMAIL, recipient="a@example.com",
+                        subject="s", body="b")
+    db.session.add_all([calendar, spare_calendar, day, channel, delivery])
+    db.session.commit()
+    return World(admin=users[Role.ADMIN], dispatcher=users[Role.DISPATCHER], tech=tech,
+                 other_tech=other_tech, spare=spare, customer=site.customer, site=site,
+                 asset=asset, relabel=relabel, plan=plans["A"], contract=contract,
+                 ticket=ticket, duplicate=duplicate, unassigned=unassigned,
+                 unassigned_too=unassigned_too, calendar=calendar,
+                 spare_calendar=spare_calendar, day=day, channel=channel, delivery=delivery)
+
+
+def act_as(client, world: World, role: str) -> None:
+    """Log the client in as the role's user (staff), or leave it anonymous; pages in English."""
+    client.set_cookie("lang", "en")
+    if role in STAFF_ROLE:
+        response = Auth(client).login(getattr(world, STAFF_ROLE[role]).email)
+        assert response.status_code == 302, f"{role} could not log in"
+
+
+def csrf_token(client) -> str:
+    """A valid CSRF token for this client's session (any page with a form carries it)."""
+    return token_from(client.get("/accounts/login").get_data(as_text=True)
+                      if not _logged_in(client) else
+                      client.get("/accounts/password").get_data(as_text=True))
+
+
+def _logged_in(client) -> bool:
+    return client.get("/accounts/password").status_code == 200
+
+
+def fingerprint() -> str:
+    """One hash over every row of every table: equal before and after means nothing changed."""
+    digest = hashlib.sha256()
+    with db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            rows = conn.execute(sa.select(table).order_by(*table.primary_key.columns))
+            digest.update(table.name.encode() + repr(rows.all()).encode())
+    return digest.hexdigest()
+
+
+def urls(app: Flask, world: World, role: str) -> dict[str, list[str]]:
+    """Endpoint -> the addresses that reach it in this world (every rule of it), as `role`
+    would type them: a requester without the link has only a made-up token."""
+    w = world
+    token = WRONG_TOKEN if role == "anonymous" else w.ticket.tracking_token
+    code = w.code
+    with app.test_request_context():
+        u = url_for
+        table = {
+            "main.index": [u("main.index")],
+            "main.confirm_language": [u("main.confirm_language", code="zh")],
+            "main.set_language": [u("main.set_language", code="zh")],
+            "accounts.login": [u("accounts.login")],
+            "accounts.logout": [u("accounts.logout")],
+            "accounts.password": [u("accounts.password")],
+            "accounts.users": [u("accounts.users")],
+            "accounts.edit_user": [u("accounts.edit_user", user_id=w.spare.id)],
+            "intake.scan": [f"/r/{code}", f"/R/{code.upper()}"],
+            "intake.add_info": [u("intake.add_info", code=code)],
+            "intake.check_in": [f"/r/{code}/check-in/{w.ticket.id}",
+                                f"/R/{code.upper()}/check-in/{w.ticket.id}"],
+            "intake.take": [f"/r/{code}/take/{w.unassigned.id}",
+                            f"/R/{code.upper()}/take/{w.unassigned_too.id}"],
+            "tracking.show": [u("tracking.show", token=token)],
+            "tracking.submitted": [u("tracking.submitted", token=token)],
+            "tracking.confirm": [u("tracking.confirm", token=token)],
+            "tracking.reopen": [u("tracking.reopen", token=token)],
+            "tickets.index": [u("tickets.index")],
+            "tickets.detail": [u("tickets.detail", ticket_id=w.ticket.id)],
+            "tickets.photo": [u("tickets.photo", ticket_id=w.ticket.id, photo_id=w.photo_id)],
+            "tickets.change": [u("tickets.change", ticket_id=w.ticket.id)],
+            "tickets.log_work": [u("tickets.log_work", ticket_id=w.ticket.id)],
+            "tickets.resolve": [u("tickets.resolve", ticket_id=w.ticket.id)],
+            "tickets.assign": [u("tickets.assign", ticket_id=w.ticket.id)],
+            "tickets.triage": [u("tickets.triage", ticket_id=w.ticket.id)],
+            "tickets.merge": [u("tickets.merge", ticket_id=w.duplicate.id)],
+            "jobs.index": [u("jobs.index")],
+            "dispatch.index": [u("dispatch.index")],
+            "assets.index": [u("assets.index")],
+            "assets.new": [u("assets.new")],
+            "assets.edit": [u("assets.edit", asset_id=w.asset.id)],
+            "assets.import_csv": [u("assets.import_csv")],
+            "assets.export_csv": [u("assets.export_csv")],
+            "customers.index": [u("customers.index")],
+            "customers.edit": [u("customers.edit", customer_id=w.customer.id)],
+            "customers.site": [u("customers.site", customer_id=w.customer.id),
+                               u("customers.site", site_id=w.site.id)],
+            "contracts.index": [u("contracts.index")],
+            "contracts.edit": [u("contracts.edit"),
+                               u("contracts.edit", contract_id=w.contract.id)],
+            "contracts.import_csv": [u("contracts.import_csv")],
+            "contracts.export_csv": [u("contracts.export_csv")],
+            "contracts.plans": [u("contracts.plans")],
+            "contracts.plan": [u("contracts.plan"), u("contracts.plan", plan_id=w.plan.id)],
+            "labels.index": [u("labels.index")],
+            "labels.calibration_page": [u("labels.calibration_page", key="a4-3x8")],
+            "labels.asset": [u("labels.asset", asset_id=w.asset.id)],
+            "labels.reissue": [u("labels.reissue", asset_id=w.relabel.id)],
+            "sla.calendars": [u("sla.calendars")],
+            "sla.calendar": [u("sla.calendar"), u("sla.calendar", calendar_id=w.calendar.id)],
+            "sla.add_day": [u("sla.add_day", calendar_id=w.calendar.id)],
+            "sla.remove_day": [u("sla.remove_day", day_id=w.day.id)],
+            "sla.delete": [u("sla.delete", calendar_id=w.spare_calendar.id)],
+            "sla.holidays_page": [u("sla.holidays_page")],
+            "sla.schedule": [u("sla.schedule", year=2030)],
+            "notifications.index": [u("notifications.index")],
+            "notifications.channel": [u("notifications.channel"),
+                                      u("notifications.channel", channel_id=w.channel.id)],
+            "notifications.test": [u("notifications.test", channel_id=w.channel.id)],
+            "notifications.retry": [u("notifications.retry", delivery_id=w.delivery.id)],
+        }
+    return table
+
+
+def endpoints(app: Flask) -> dict[str, list[Rule]]:
+    """The URL map's endpoints (static files aside) with their rules."""
+    found: dict[str, list[Rule]] = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint != "static":
+            found.setdefault(rule.endpoint, []).append(rule)
+    return found
+
+
+def methods(rule: Rule) -> list[str]:
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+def matched_rule(app: Flask, url: str, method: str) -> Rule | None:
+    """The rule an address reaches with this method, or None."""
+    adapter = app.url_map.bind("localhost")
+    try:
+        rule, _args = adapter.match(url.split("?")[0], method=method, return_rule=True)
+    except Exception:  # noqa: BLE001 - not found, wrong method, redirect: no rule
+        return None
+    return rule

@@ -16,6 +16,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -124,7 +125,7 @@ def _parts(url: str) -> tuple[str, str, int, str]:
     if not host:
         raise Failed("no host in URL")
     try:
-        host = host.encode("idna").decode("ascii")  # 例子.cn -> xn--fsqu00a.cn, for DNS and Host
+        host = host.encode("idna").decode("ascii")  # a Chinese name: its xn-- form
     except UnicodeError:
         raise Failed("bad host name in URL") from None
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -183,10 +184,13 @@ def post(target: Target, body: bytes, headers: dict[str, str], timeout: float) -
     kind = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
     for address in target.addresses:
         connection = kind(target, address, timeout)
+        deadline = time.monotonic() + 2 * timeout
         try:
             connection.request("POST", target.path, body=body, headers=headers)
             response = connection.getresponse()
-            answer = response.read(MAX_ANSWER)
+            if not 200 <= response.status < 300:
+                raise Failed(f"HTTP {response.status}")  # its body is not even read
+            return _read_by(response, deadline)
         except ssl.SSLCertVerificationError:
             raise Failed("connection failed (certificate not valid for this host)") from None
         except ConnectionRefusedError:
@@ -195,10 +199,23 @@ def post(target: Target, body: bytes, headers: dict[str, str], timeout: float) -
             raise Failed("connection failed") from None
         finally:
             connection.close()
-        if not 200 <= response.status < 300:
-            raise Failed(f"HTTP {response.status}")
-        return answer
     raise Failed("connection failed")
+
+
+def _read_by(response: http.client.HTTPResponse, deadline: float) -> bytes:
+    """The answer's body, at most MAX_ANSWER bytes, by `deadline`: a server sending a byte
+    now and then (each within the socket timeout) cannot hold a sweep past its lease."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < MAX_ANSWER:
+        if time.monotonic() > deadline:
+            raise TimeoutError("answer too slow")
+        chunk = response.read1(MAX_ANSWER - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def safe_post(url: str, body: bytes, headers: dict[str, str], timeout: float,

@@ -120,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from repairapp.demo import demo_cli
     from repairapp.labels.cli import labels_command
+    from repairapp.ops.cli import backup_command, restore_command
     from repairapp.sla.cli import sla_cli
     from repairapp.tickets.cli import tickets_cli
 
@@ -127,3 +128,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(tickets_cli)
     app.cli.add_command(labels_command)
     app.cli.add_command(sla_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

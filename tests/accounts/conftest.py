@@ -11,3 +11,18 @@ def time_passes():
             session["_login_at"] -= int(hours * 3600)
             session["_seen_at"] -= int(hours * 3600)
     return move
+
+
+@pytest.fixture
+def password_checks(monkeypatch):
+    """The stored hash of every password check made, in order; the real check still runs."""
+    from repairapp.accounts import passwords
+
+    checked, real = [], passwords.verify
+
+    def spy(stored: str, password: str) -> bool:
+        checked.append(stored)
+        return real(stored, password)
+
+    monkeypatch.setattr(passwords, "verify", spy)
+    return checked

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 import factories as f
 from intake.conftest import jpeg_bytes
-from repairapp import create_app
+from reliability.conftest import empty_database_app
 from repairapp.demo import load_demo
 from repairapp.extensions import db
 from repairapp.intake import services as held_photos
@@ -21,26 +21,9 @@ from repairapp.tickets.photos import reencode
 
 @pytest.fixture
 def fresh_app(app, tmp_path):
-    """An app on an empty database of the suite's kind: a new SQLite file, or a new
-    PostgreSQL database on the suite's server."""
-    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if url.get_backend_name() == "sqlite":
-        yield create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI":
-                          f"sqlite:///{tmp_path / 'restored.sqlite3'}"})
-        return
-    name = f"{url.database}_restored"
-    server = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    fresh = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI":
-                        url.set(database=name).render_as_string(hide_password=False)})
-    yield fresh
-    with fresh.app_context():
-        db.engine.dispose()
-    with server.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    server.dispose()
+    """An app on an empty database of the suite's kind."""
+    with empty_database_app(app, tmp_path, "restored") as fresh:
+        yield fresh
 
 
 def _contents() -> tuple[dict, list]:

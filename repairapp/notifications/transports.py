@@ -67,8 +67,8 @@ def send_email(smtp: Smtp, recipients: list[str], subject: str, body: str) -> No
         raise SendError(f"SMTP: {error}") from error
 
 
-def _clip(text: str, limit: int = WEBHOOK_MAX_BYTES) -> str:
-    return text.encode()[:limit].decode(errors="ignore")
+def _clip(text: str) -> str:
+    return text.encode()[:WEBHOOK_MAX_BYTES].decode(errors="ignore")
 
 
 # Ways a chat robot's text could reach a whole group: WeCom and DingTalk "@all", Feishu's

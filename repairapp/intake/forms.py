@@ -20,7 +20,7 @@ from wtforms.validators import (
 
 from repairapp.contracts.models import Severity
 from repairapp.main.phones import phone_number
-from repairapp.tickets.photos import PhotoError, reencode
+from repairapp.tickets.photos import DecodeBusy, PhotoError, PhotoTooLarge, reencode
 from repairapp.wording import CATEGORY
 
 MAX_PHOTOS = 3
@@ -49,11 +49,22 @@ class PhotosMixin:
         files = [f for f in (field.data or []) if isinstance(f, FileStorage) and f.filename]
         if len(files) > MAX_PHOTOS:
             raise ValidationError(_l("Attach at most 3 photos."))
-        max_side = current_app.config["PHOTO_MAX_PIXELS"]
+        config = current_app.config
         try:
-            self.reencoded = [reencode(f.read(), max_side) for f in files]
+            self.reencoded = [reencode(f.read(), config["PHOTO_MAX_PIXELS"],
+                                       decodes=config["PHOTO_DECODES"],
+                                       wait=config["PHOTO_DECODE_WAIT"]) for f in files]
+        except PhotoTooLarge as exc:
+            raise ValidationError(_l(
+                "A photo is too large to read (%(width)d × %(height)d pixels). Send it at the "
+                "camera's normal size, or a screenshot of it.",
+                width=exc.size[0], height=exc.size[1])) from None
         except PhotoError:
-            raise ValidationError(_l("One of the files is not a photo we can read.")) from None
+            raise ValidationError(_l("One of the files is not a photo we can read: send JPEG, "
+                                     "PNG or WebP photos.")) from None
+        except DecodeBusy:
+            raise ValidationError(_l("The server is busy reading other photos. Send the form "
+                                     "again in a moment.")) from None
 
 
 class RequestForm(PhotosMixin, FlaskForm):

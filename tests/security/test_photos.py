@@ -1,0 +1,283 @@
+"""Image decoding: only JPEG, PNG and WebP are opened, a decompression bomb is refused from its
+header, one decode's peak memory stays under 100 MiB (measured), decodes per process are
+bounded, and the photos people send still arrive upright."""
+
+import functools
+import io
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from PIL import Image
+
+import factories as f
+from intake.conftest import Requester, jpeg_bytes, scan_url
+from repairapp.accounts.models import Role
+from repairapp.extensions import db
+from repairapp.tickets import photos
+from repairapp.tickets.models import Ticket, TicketPhoto
+
+MAX_SIDE = 1600
+LIMIT_MIB = 100
+
+#: Runs in a fresh interpreter (photos.py loaded alone, without the app). Its peak resident
+#: memory (VmHWM: ru_maxrss would include the forking test process's) over the peak once the
+#: upload is read and Pillow's readers imported is what the decode took.
+CHILD = r"""
+import importlib.util, json, sys
+from PIL import JpegImagePlugin, PngImagePlugin, WebPImagePlugin, ImageOps  # noqa: F401
+spec = importlib.util.spec_from_file_location("photos", sys.argv[3])
+photos = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(photos)
+
+def peak_kib():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+data = open(sys.argv[1], "rb").read()
+baseline = peak_kib()
+try:
+    photo = photos.reencode(data, int(sys.argv[2]))
+    result = [photo.width, photo.height]
+except photos.PhotoTooLarge:
+    result = "too large"
+print(json.dumps({"mib": (peak_kib() - baseline) / 1024, "result": result}))
+"""
+
+
+def measure(path: Path) -> dict:
+    """Re-encode the file in a fresh process: the peak memory it took (MiB) and the result."""
+    done = subprocess.run([sys.executable, "-c", CHILD, str(path), str(MAX_SIDE),
+                           photos.__file__],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+#: Each way of decoding the form accepts: format, Pillow mode, save options.
+KINDS = {
+    "png-rgba": ("PNG", "RGBA", {}),
+    "png-rgb": ("PNG", "RGB", {}),
+    "webp-rgba": ("WEBP", "RGBA", {"lossless": True}),
+    "webp-rgb": ("WEBP", "RGB", {}),
+    "jpeg-baseline": ("JPEG", "RGB", {}),
+    "jpeg-progressive-444": ("JPEG", "RGB", {"progressive": True, "subsampling": 0}),
+    "jpeg-progressive-cmyk": ("JPEG", "CMYK", {"progressive": True}),
+}
+
+
+def encoded(kind: str, size: tuple[int, int]) -> bytes:
+    fmt, mode, options = KINDS[kind]
+    out = io.BytesIO()
+    Image.new(mode, size, "red" if mode != "CMYK" else (0, 255, 255, 0)).save(out, fmt,
+                                                                                **options)
+    return out.getvalue()
+
+
+def header_for(kind: str, side: int) -> photos.Header:
+    """The header a square image of this kind has (as read_header reads it)."""
+    fmt, mode, options = KINDS[kind]
+    if fmt != "JPEG":
+        return photos.Header(fmt, (side, side))
+    return photos.Header("JPEG", (side, side), len(mode), 1000,
+                         streamed=not options.get("progressive"))
+
+
+def worst_accepted(kind: str) -> int:
+    """The side of the square image of this kind that the estimate lets through with the
+    highest peak (an image one pixel wider is sometimes cheaper: JPEG decodes at 1/2)."""
+    accepted = [side for side in range(64, 8000, 1)
+                if side * side <= photos.MAX_SOURCE_PIXELS
+                and photos.peak_bytes(header_for(kind, side), MAX_SIDE) <= photos.DECODE_BUDGET]
+    return max(accepted, key=lambda side: photos.peak_bytes(header_for(kind, side), MAX_SIDE))
+
+
+def smallest_refused(kind: str) -> int:
+    return next(side for side in range(64, 20000)
+                if photos.peak_bytes(header_for(kind, side), MAX_SIDE) > photos.DECODE_BUDGET
+                or side * side > photos.MAX_SOURCE_PIXELS)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_worst_upload_accepted_decodes_under_100_mib(kind, tmp_path):
+    """Of each format and mode, the accepted image with the highest estimated peak decodes
+    in under 100 MiB (measured in a fresh process), and the estimate is not below it."""
+    side = worst_accepted(kind)
+    path = tmp_path / "photo"
+    path.write_bytes(encoded(kind, (side, side)))
+    header = photos.read_header(path.read_bytes())
+    expected = header_for(kind, side)
+    assert (header.format, header.size, header.components, header.streamed) == \
+        (expected.format, expected.size, expected.components, expected.streamed)
+    measured = measure(path)
+    assert measured["result"] == [MAX_SIDE, MAX_SIDE]
+    assert measured["mib"] < LIMIT_MIB
+    assert measured["mib"] * 2**20 <= photos.peak_bytes(header, MAX_SIDE) + 4 * 2**20, \
+        "the estimate is below what the decode took: raise BYTES_PER_PIXEL"
+
+
+def test_the_largest_jpeg_accepted_decodes_at_reduced_scale(tmp_path):
+    """A 60 MP baseline JPEG (a 200 MP phone's binned photo) is accepted and decoded at 1/4
+    scale, far under 100 MiB."""
+    size = (8944, 6708)
+    assert size[0] * size[1] <= photos.MAX_SOURCE_PIXELS
+    path = tmp_path / "big.jpg"
+    path.write_bytes(encoded("jpeg-baseline", size))
+    measured = measure(path)
+    assert measured["result"] == [1600, 1200] and measured["mib"] < 40
+
+
+@pytest.mark.parametrize("kind", ["png-rgba", "jpeg-progressive-444", "webp-rgba"])
+def test_a_bomb_just_over_the_cap_is_refused_without_decoding(kind, tmp_path):
+    """One pixel more on each side than the cap allows: refused from the header, taking
+    next to no memory."""
+    side = smallest_refused(kind)
+    path = tmp_path / "bomb"
+    path.write_bytes(encoded(kind, (side, side)))
+    measured = measure(path)
+    assert measured["result"] == "too large" and measured["mib"] < 5
+
+
+def test_a_webp_canvas_bomb_is_refused_before_libwebp_allocates_it(tmp_path):
+    """A 40-byte-header WebP claiming 16384 x 16384 (libwebp would allocate 2 GB when opening
+    it) is refused before Pillow opens it."""
+    small = bytearray(encoded("webp-rgba", (8, 8)))
+    assert small[12:16] == b"VP8L"
+    bits = int.from_bytes(small[21:25], "little")
+    small[21:25] = ((bits & ~0xFFFFFFF) | 16383 | (16383 << 14)).to_bytes(4, "little")
+    assert photos.read_header(bytes(small)).size == (16384, 16384)
+    path = tmp_path / "bomb.webp"
+    path.write_bytes(bytes(small))
+    measured = measure(path)
+    assert measured["result"] == "too large" and measured["mib"] < 5
+
+
+@functools.cache
+def png_bomb() -> bytes:
+    """A PNG of 9000 x 9000 pixels (81 MP, 324 MB decoded as RGBA) in about 10 KB."""
+    bomb = io.BytesIO()
+    Image.new("1", (9000, 9000)).save(bomb, "PNG")
+    return bomb.getvalue()
+
+
+def test_png_bomb_is_refused_without_decoding():
+    """A 10 KB PNG of 81 MP is PhotoTooLarge before Pillow even opens it."""
+    assert len(png_bomb()) < 100_000
+    with pytest.raises(photos.PhotoTooLarge) as refused:
+        photos.reencode(png_bomb(), MAX_SIDE)
+    assert refused.value.size == (9000, 9000)
+
+
+def eps() -> bytes:
+    return (b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n"
+            b"(%pipe%id) (w) file\nshowpage\n%%EOF\n")
+
+
+def other_format(fmt: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "blue").save(out, fmt)
+    return out.getvalue()
+
+
+@pytest.fixture
+def requester(client):
+    plans = f.standard_plans()
+    machine = f.asset(accepted=date(2020, 1, 1))
+    f.contract(machine, plans["A"], date(2020, 1, 1), date(2099, 12, 31))
+    return Requester(client, scan_url(machine))
+
+
+@pytest.mark.parametrize("content", [
+    pytest.param(eps(), id="eps"),
+    pytest.param(b"%!PS-Adobe-3.0\n/Times findfont\nshowpage\n", id="postscript"),
+    pytest.param(lambda: other_format("TIFF"), id="tiff"),
+    pytest.param(lambda: other_format("GIF"), id="gif"),
+    pytest.param(lambda: other_format("BMP"), id="bmp"),
+    pytest.param(b"\xff\xd8\xff\xe0 cut short", id="broken-jpeg"),
+])
+def test_formats_phones_do_not_send_are_refused_with_a_message(requester, content):
+    """EPS, PostScript, TIFF, GIF and BMP, each named p0.jpg, get a message on the photo
+    field; what was typed comes back; no ticket."""
+    data = content() if callable(content) else content
+    response = requester.submit(photos=[data], description="Spindle alarm 7")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and f.count(Ticket) == 0
+    assert "not a photo we can read: send JPEG, PNG or WebP" in page
+    assert "Spindle alarm 7" in page
+
+
+def test_the_form_names_a_bomb_in_both_languages(requester):
+    """A PNG bomb gets its size named on the photo field, in English and Chinese."""
+    english = requester.submit(photos=[png_bomb()]).get_data(as_text=True)
+    assert "A photo is too large to read (9000 × 9000 pixels)" in english
+    requester.client.set_cookie("lang", "zh")
+    chinese = requester.submit(photos=[png_bomb()]).get_data(as_text=True)
+    assert "9000 × 9000" in chinese and "照片太大" in chinese
+    assert f.count(Ticket) == 0
+
+
+def test_photos_people_send_are_still_accepted(requester):
+    """A phone JPEG, a PNG screenshot and a WebP arrive as three stored JPEGs."""
+    png, webp = io.BytesIO(), io.BytesIO()
+    Image.new("RGBA", (1290, 2796), (0, 0, 255, 255)).save(png, "PNG")
+    Image.new("RGB", (1080, 1920), "green").save(webp, "WEBP")
+    response = requester.submit(photos=[jpeg_bytes((4032, 3024)), png.getvalue(),
+                                        webp.getvalue()])
+    assert response.status_code == 302
+    stored = db.session.scalars(sa.select(TicketPhoto).order_by(TicketPhoto.id)).all()
+    assert [(p.width, p.height) for p in stored] == [(1600, 1200), (738, 1600), (900, 1600)]
+    assert all(p.content[:3] == b"\xff\xd8\xff" for p in stored)
+
+
+def test_exif_orientation_still_turns_the_photo_upright(requester):
+    """A landscape sensor image tagged "rotate 90°" (EXIF orientation 6) is stored portrait."""
+    img, out = Image.new("RGB", (3000, 2000), "red"), io.BytesIO()
+    img.paste("blue", (0, 0, 3000, 200))  # the top edge becomes the right edge
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    img.save(out, "JPEG", exif=exif)
+    assert requester.submit(photos=[out.getvalue()]).status_code == 302
+    stored = Image.open(io.BytesIO(db.session.scalar(sa.select(TicketPhoto.content))))
+    assert stored.size == (1067, 1600) and not stored.getexif()
+    assert stored.getpixel((1060, 800))[2] > 200 and stored.getpixel((10, 800))[0] > 200
+
+
+def test_a_busy_process_asks_to_send_again(requester, app, monkeypatch):
+    """With every decode slot taken, the form comes back asking to send again, keeping what
+    was typed; once a slot is free the same photo is accepted."""
+    monkeypatch.setitem(app.config, "PHOTO_DECODE_WAIT", 0.05)
+    slots = photos.decode_slots(app.config["PHOTO_DECODES"])
+    taken = 0
+    try:
+        while slots.acquire(blocking=False):
+            taken += 1
+        assert taken == app.config["PHOTO_DECODES"]
+        response = requester.submit(photos=[jpeg_bytes((200, 100))], description="E42 again")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422 and f.count(Ticket) == 0
+        assert "The server is busy reading other photos" in page and "E42 again" in page
+    finally:
+        for _ in range(taken):
+            slots.release()
+    assert requester.submit(photos=[jpeg_bytes((200, 100))]).status_code == 302
+
+
+def test_staff_photo_uploads_are_checked_the_same_way(client, auth):
+    """A technician's work log with a TIFF or a bomb gets the message and logs nothing."""
+    tech = f.user(Role.TECHNICIAN)
+    auth.login(tech.email)
+    client.set_cookie("lang", "en")
+    ticket = f.ticket(assignee=tech)
+    url = f"/tickets/{ticket.id}"
+    for data, message in ((other_format("TIFF"), "not a photo we can read"),
+                          (png_bomb(), "A photo is too large to read")):
+        response = auth.post(f"{url}/work", {
+            "work_type": "remote", "minutes": "5", "notes": "checked fuses",
+            "photos": [(io.BytesIO(data), "p.jpg")]}, page_url=url,
+            content_type="multipart/form-data")
+        page = response.get_data(as_text=True)
+        assert message in page and "checked fuses" in page
+    assert f.fresh(ticket).work_logs == []

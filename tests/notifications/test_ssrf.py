@@ -6,6 +6,7 @@ These tests leave REPAIRAPP_WEBHOOK_ALLOW_NETWORKS empty unless they say otherwi
 at a real server listening on loopback, which must receive nothing."""
 
 import ipaddress
+import shutil
 import ssl
 import subprocess
 
@@ -207,8 +208,11 @@ def tls_files(tmp_path_factory):
     """A test CA and a certificate for robot.test signed by it (openssl, EC keys: fast)."""
     folder = tmp_path_factory.mktemp("tls")
 
+    openssl = shutil.which("openssl")
+    assert openssl, "the openssl command is needed (Debian: apt-get install openssl)"
+
     def run(*args):
-        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+        subprocess.run([openssl, *args], cwd=folder, check=True, capture_output=True)  # noqa: S603
 
     run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
         "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Test CA")

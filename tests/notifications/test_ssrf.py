@@ -75,7 +75,7 @@ def _form(target: str) -> dict:
 def internal(app):
     """A real server on loopback standing in for something internal; nothing is allowed."""
     with http_server() as server:
-        assert app.config["WEBHOOK_ALLOW_NETWORKS"] == ""
+        app.config["WEBHOOK_ALLOW_NETWORKS"] = ""  # whatever the environment says
         yield server
 
 

@@ -3,6 +3,7 @@
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,6 +13,22 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from repairapp.extensions import db
+
+#: A cell a spreadsheet would run as a formula (OWASP's CSV injection list: = + - @ tab,
+#: carriage return), maybe behind quotes we added before. Such text is written after one
+#: more ' (shown as text) and read back without it, so export then import changes nothing.
+FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def neutralise(value):
+    """Text that would start a formula, with a ' in front; anything else as it is (numbers
+    are written as numbers: a negative amount stays a number)."""
+    return "'" + value if isinstance(value, str) and FORMULA.match(value) else value
+
+
+def restore(text: str) -> str:
+    """A cell as it was before `neutralise`."""
+    return text[1:] if text.startswith("'") and FORMULA.match(text, 1) else text
 
 
 @dataclass(frozen=True)
@@ -58,8 +75,9 @@ def read(data: bytes, columns: dict[str, tuple[str, ...]], required: Iterable[st
         line = reader.line_num + 1
         for values in reader:  # a quoted cell may span lines: count lines, not records
             if any(v.strip() for v in values):
-                result.rows.append((line, {name: (values[i].strip() if i < len(values) else "")
-                                           for i, name in enumerate(names) if name}))
+                result.rows.append((line, {
+                    name: restore(values[i].strip()) if i < len(values) else ""
+                    for i, name in enumerate(names) if name}))
             line = reader.line_num + 1
     except (UnicodeDecodeError, csv.Error):
         result.error(1, _l("This is not a CSV file we can read."))
@@ -124,10 +142,11 @@ def parse_amount(text: str) -> Decimal:
 
 
 def write(header: list[str], rows: Iterable[list]) -> bytes:
-    """CSV bytes with a BOM, so Excel opens the Chinese text correctly."""
+    """CSV bytes with a BOM, so Excel opens the Chinese text correctly; no cell starts a
+    formula (every export writes through here)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([neutralise(h) for h in header])
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else neutralise(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -43,7 +43,8 @@ def test_a_sound_production_start_serves_https_only_cookies_and_its_host(app):
 def test_development_needs_nothing(app):
     """Unset REPAIRAPP_ENV is development: the default secret, plain HTTP, any host."""
     started = start(app, {"REPAIRAPP_ENV": None, "REPAIRAPP_SECRET_KEY": None,
-                          "REPAIRAPP_PUBLIC_URL": None, "FLASK_DEBUG": None})
+                          "REPAIRAPP_PUBLIC_URL": None, "FLASK_DEBUG": None,
+                          "REPAIRAPP_SECURE_COOKIES": None})
     assert started.config["ENVIRONMENT"] == "development"
     assert started.config["TRUSTED_HOSTS"] is None
     assert not started.config["SESSION_COOKIE_SECURE"]

@@ -16,7 +16,8 @@ import contextlib
 
 from flask import Flask, g, render_template, request
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
-from wtforms import Form
+from wtforms import Field
+from wtforms.fields.choices import SelectFieldBase
 
 from repairapp.extensions import db, login_manager
 from repairapp.main.keepform import _form_class
@@ -37,25 +38,34 @@ def unavailable(error):
         db.session.rollback()
     if "_login_user" not in g:  # the log-in itself needed the database: show a public page
         g._login_user = login_manager.anonymous_user()
-    form = _posted_form() if request.method == "POST" else None
-    named = {field.name for field in form} if form else set()
+    fields = _drawable_fields() if request.method == "POST" else []
+    drawn = {field.name for field in fields}
     carried = [(name, value) for name, value in request.form.items(multi=True)
-               if name.split("-", 1)[0] not in named]
+               if name.split("-", 1)[0] not in drawn]
     files = any(f.filename for f in request.files.values())
-    multipart = files or any(field.type in FILE_FIELDS for field in form or ())
-    return render_template("errors/unavailable.html", form=form, carried=carried, files=files,
-                           multipart=multipart), 503, {"Retry-After": RETRY_AFTER}
+    multipart = files or any(field.type in FILE_FIELDS for field in fields)
+    return render_template("errors/unavailable.html", fields=fields, carried=carried,
+                           files=files, multipart=multipart), 503, {"Retry-After": RETRY_AFTER}
 
 
-def _posted_form() -> Form | None:
-    """The view's form built from the posted fields, if it renders without the database."""
+def _drawable_fields() -> list[Field]:
+    """The view's form built from the posted fields: those it can draw without the database
+    (a choice list some routes fill in from it cannot be; its value is carried hidden)."""
     form_class = _form_class(set(request.form.keys()))
     if form_class is None:
-        return None
+        return []
     try:
         form = form_class(meta={"csrf": False})  # the posted token is carried as it came
-        for field in form:
-            field()  # choices some routes fill in from the database cannot render here
+        return [field for field in form if _draws(field)]
     except (TypeError, ValueError, SQLAlchemyError):
-        return None
-    return form
+        return []
+
+
+def _draws(field: Field) -> bool:
+    if isinstance(field, SelectFieldBase) and getattr(field, "choices", ()) is None:
+        return False
+    try:
+        field()
+    except (TypeError, ValueError, SQLAlchemyError):
+        return False
+    return True

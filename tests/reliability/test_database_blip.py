@@ -20,12 +20,13 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 import factories as f
-from conftest import IsolatedClient
+from conftest import Auth, IsolatedClient, token_from
 from intake.conftest import Requester, jpeg_bytes
 from repairapp import create_app
+from repairapp.accounts.models import Role
 from repairapp.extensions import db
 from repairapp.intake.models import HeldPhoto
-from repairapp.tickets.models import Ticket, TicketEvent, TicketPhoto
+from repairapp.tickets.models import Ticket, TicketEvent, TicketPhoto, WorkLog
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_PORT, PG_DIR = "54339", "/tmp/repairapp-blip-pg"
@@ -80,36 +81,56 @@ class SQLiteBlip:
 
 
 
+def _migrated_app(database):
+    """An app of its own on the database that will go away, migrated once per module."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database.url,
+                      "SQLALCHEMY_ENGINE_OPTIONS": database.engine_options,
+                      "SECRET_KEY": "test-secret", "SERVER_NAME": None, "RATE_LIMIT_FILING": ""})
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        if database.url.startswith("postgresql"):
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        db.session.remove()
+    return app
+
+
 @pytest.fixture(scope="module")
-def postgres_blip():
+def postgresql_blip():
     cluster = PostgresBlip()
+    cluster.app = _migrated_app(cluster)
     yield cluster
+    with cluster.app.app_context():
+        db.engine.dispose()
     cluster.close()
 
 
+@pytest.fixture(scope="module")
+def sqlite_blip(tmp_path_factory):
+    database = SQLiteBlip(tmp_path_factory.mktemp("blip"))
+    database.app = _migrated_app(database)
+    yield database
+    with database.app.app_context():
+        db.engine.dispose()
+
+
 @pytest.fixture
-def blip(request, tmp_path):
+def blip(request):
     """The database that will go away: request.param names which."""
-    if request.param == "postgresql":
-        return request.getfixturevalue("postgres_blip")
-    return SQLiteBlip(tmp_path)
+    return request.getfixturevalue(f"{request.param}_blip")
 
 
 @pytest.fixture
 def blip_app(blip):
-    """An app of its own on the database that will go away."""
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": blip.url,
-                      "SQLALCHEMY_ENGINE_OPTIONS": blip.engine_options, "SECRET_KEY": "test-secret",
-                      "SERVER_NAME": None, "RATE_LIMIT_FILING": ""})
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        if blip.url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade()
-        yield app
+    """Its app, in context; its tables emptied afterwards."""
+    with blip.app.app_context():
+        yield blip.app
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
         db.session.remove()
-        db.engine.dispose()
 
 
 class _FormReader(HTMLParser):
@@ -221,3 +242,60 @@ def test_page_asked_for_while_database_is_gone_says_try_again(blip, blip_app):
         blip.come_back()
     assert answer.status_code == 503
     assert "try again in a moment" in answer.get_data(as_text=True)
+
+
+def _logged_in(app, user, page: str):
+    """A client logged in as `user`; the CSRF token of `page` as it rendered."""
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    Auth(client).login(user.email)
+    return client, token_from(client.get(page).get_data(as_text=True))
+
+
+def _send_while_away(blip, client, url: str, data: dict):
+    db.session.close()
+    blip.go_away()
+    try:
+        return client.post(url, data=data)
+    finally:
+        blip.come_back()
+
+
+@pytest.mark.parametrize("blip", ["sqlite", "postgresql"], indirect=True)
+def test_staff_form_sent_while_database_is_gone_comes_back_filled_in(blip, blip_app):
+    """A work log sent while the database is away: 503 with the form as typed (work type,
+    minutes, notes, parts); sent again, it is logged once."""
+    tech = f.user(Role.TECHNICIAN)
+    ticket_id = f.ticket(assignee=tech).id
+    client, token = _logged_in(blip_app, tech, f"/tickets/{ticket_id}")
+    typed = {"work_type": "on_site", "minutes": "45", "notes": "Replaced the fan",
+             "parts-0-item": "Fan 80 mm", "parts-0-quantity": "2"}
+
+    answer = _send_while_away(blip, client, f"/tickets/{ticket_id}/work",
+                              {"csrf_token": token, **typed, "parts-1-item": "",
+                               "parts-1-quantity": "1"})
+
+    assert answer.status_code == 503
+    kept = dict(form_values(answer.get_data(as_text=True)))
+    assert {name: kept.get(name) for name in typed} == typed
+    assert kept["csrf_token"] == token
+    assert client.post(f"/tickets/{ticket_id}/work", data=kept).status_code == 302
+    assert f.count(WorkLog) == 1
+
+
+@pytest.mark.parametrize("blip", ["sqlite", "postgresql"], indirect=True)
+def test_staff_form_that_needs_the_database_to_draw_comes_back_as_send_again(blip, blip_app):
+    """Handing a job back (its technician list comes from the database) while the database is
+    away: 503 with the choice and reason carried; sent again, the job is back in the queue."""
+    tech = f.user(Role.TECHNICIAN)
+    ticket_id = f.ticket(assignee=tech).id
+    client, token = _logged_in(blip_app, tech, f"/tickets/{ticket_id}")
+
+    answer = _send_while_away(blip, client, f"/tickets/{ticket_id}/assign", {
+        "csrf_token": token, "technician": "", "reason": "Needs a hydraulics specialist"})
+
+    assert answer.status_code == 503
+    kept = form_values(answer.get_data(as_text=True))
+    assert ("reason", "Needs a hydraulics specialist") in kept and ("technician", "") in kept
+    assert client.post(f"/tickets/{ticket_id}/assign", data=dict(kept)).status_code == 302
+    assert db.session.get(Ticket, ticket_id).assignee_id is None

@@ -149,7 +149,9 @@ def _libpq_url(url: sa.URL) -> str:
 def _run(program: str, *args: str, url: sa.URL) -> None:
     env = {**os.environ, **({"PGPASSWORD": url.password} if url.password else {})}
     command = [_binary(program), *args, f"--dbname={_libpq_url(url)}"]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    # A PostgreSQL tool with our own arguments; no shell.
+    result = subprocess.run(command, env=env, capture_output=True, text=True,  # noqa: S603
+                            check=False)
     if result.returncode != 0:
         raise OpsError(f"{program} failed: {result.stderr.strip()}")
 

@@ -29,12 +29,12 @@ from repairapp.intake.models import HeldPhoto
 from repairapp.tickets.models import Ticket, TicketEvent, TicketPhoto, WorkLog
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_PORT, PG_DIR = "54339", "/tmp/repairapp-blip-pg"
+PG_PORT, PG_DIR = "54339", "/tmp/repairapp-blip-pg"  # noqa: S108 (as .ci/postgres's default)
 
 
 def _as_postgres(*command: str) -> None:
     prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    subprocess.run([*prefix, *command], check=True, capture_output=True)
+    subprocess.run([*prefix, *command], check=True, capture_output=True)  # noqa: S603
 
 
 def _pg_ctl() -> str:
@@ -47,7 +47,7 @@ class PostgresBlip:
     def __init__(self):
         env = {**os.environ, "REPAIRAPP_TEST_PG_PORT": PG_PORT, "REPAIRAPP_TEST_PG_DIR": PG_DIR,
                "REPAIRAPP_TEST_PG_DB": "repairapp_blip"}
-        self.url = subprocess.run([ROOT / ".ci" / "postgres"], env=env, check=True,
+        self.url = subprocess.run([ROOT / ".ci" / "postgres"], env=env, check=True,  # noqa: S603
                                   capture_output=True, text=True).stdout.strip()
         self.engine_options = {"pool_pre_ping": True}
 

@@ -65,9 +65,10 @@ class Header:
 
     format: str
     size: tuple[int, int]
-    #: JPEG: colour components, and the bytes of markers and metadata before the first scan.
-    components: int = 0
+    #: Bytes of metadata Pillow copies and keeps (a JPEG's markers before its first scan).
     metadata_bytes: int = 0
+    #: JPEG: colour components.
+    components: int = 0
     #: JPEG: one sequential scan holding every component, which libjpeg decodes row by row.
     streamed: bool = False
 
@@ -128,9 +129,7 @@ def peak_bytes(header: Header, max_side: int) -> int:
     """The memory decoding this image and storing it at most max_side wide takes at its peak:
     the metadata Pillow keeps, and the larger of decoding and encoding."""
     out = thumbnail_size(header.size, max_side)
-    decoded = header.size
-    if header.format == "JPEG":
-        decoded = jpeg_draft_size(header.size, out)
+    decoded = jpeg_draft_size(header.size, out) if header.format == "JPEG" else header.size
     decoding = BYTES_PER_PIXEL[header.format] * _pixels(decoded)
     if header.format == "JPEG" and not header.streamed:
         decoding += COEFFICIENT_BYTES * header.components * _pixels(header.size)
@@ -157,10 +156,14 @@ def _pixels(size: tuple[int, int]) -> int:
 
 def read_header(data: bytes) -> Header:
     """Format and size of a JPEG, PNG or WebP; PhotoError for anything else."""
+    # Metadata, as a bound: Pillow keeps a PNG's EXIF chunk as read and copies it to read
+    # the orientation; it hands libwebp a copy of the whole file and keeps copies of its
+    # EXIF, ICC and XMP.
     if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
-        header = Header("PNG", (_int(data, 16, 4), _int(data, 20, 4)))
+        header = Header("PNG", (_int(data, 16, 4), _int(data, 20, 4)),
+                        metadata_bytes=2 * len(data))
     elif data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        header = Header("WEBP", _webp_size(data))
+        header = Header("WEBP", _webp_size(data), metadata_bytes=2 * len(data))
     elif data[:3] == b"\xff\xd8\xff":
         header = _jpeg_header(data)
     else:
@@ -205,7 +208,7 @@ def _jpeg_header(data: bytes) -> Header:
             frame, components = marker, data[pos + 9]
             size = (_int(data, pos + 7, 2), _int(data, pos + 5, 2))
         elif marker == 0xDA and frame is not None:
-            return Header("JPEG", size, components, pos,
+            return Header("JPEG", size, metadata_bytes=pos, components=components,
                           streamed=frame in _SEQUENTIAL and data[pos + 4] == components)
         pos += 2 + _int(data, pos + 2, 2)
     raise PhotoError("not a JPEG whose markers we can follow")

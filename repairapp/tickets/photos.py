@@ -4,7 +4,6 @@ Only what phones send is opened (JPEG, PNG, WebP), never a format whose plugin c
 another program (EPS runs Ghostscript). The memory a decode will take is worked out from the
 file's header before Pillow opens it, and a process runs only a few decodes at once."""
 
-import functools
 import io
 import threading
 import warnings
@@ -73,10 +72,14 @@ class Header:
     streamed: bool = False
 
 
-@functools.cache
+_slots: dict[int, threading.BoundedSemaphore] = {}
+_slots_lock = threading.Lock()
+
+
 def decode_slots(size: int) -> threading.BoundedSemaphore:
     """The process's decode slots, shared by its threads (one semaphore per size asked)."""
-    return threading.BoundedSemaphore(size)
+    with _slots_lock:  # two first requests at once must not make two semaphores
+        return _slots.setdefault(size, threading.BoundedSemaphore(size))
 
 
 @contextmanager

@@ -15,15 +15,20 @@ def _summary(manifest: dict) -> str:
             f"{len(manifest['photos'])} photos (revision {manifest['revision']})")
 
 
+def _carry_out(action, path: Path) -> dict:
+    """Run a backup or restore on the app's database; its refusal becomes the message."""
+    try:
+        return action(db.engine, path)
+    except services.OpsError as error:
+        raise click.ClickException(str(error)) from None
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup_command(path: Path) -> None:
     """Write the database and its photos to the archive PATH (a tar file)."""
-    try:
-        manifest = services.backup(db.engine, path)
-    except services.OpsError as error:
-        raise click.ClickException(str(error)) from None
+    manifest = _carry_out(services.backup, path)
     click.echo(f"Backed up {_summary(manifest)} to {path}.")
 
 
@@ -32,10 +37,7 @@ def backup_command(path: Path) -> None:
 @with_appcontext
 def restore_command(path: Path) -> None:
     """Load the archive PATH into the configured database, which must be empty."""
-    try:
-        manifest = services.restore(db.engine, path)
-    except services.OpsError as error:
-        raise click.ClickException(str(error)) from None
+    manifest = _carry_out(services.restore, path)
     click.echo(f"Restored {_summary(manifest)} from {path}; row counts and photo hashes match "
                "the archive. An archive from an older version: run `flask --app wsgi db upgrade` "
                "next.")

@@ -34,44 +34,59 @@ class OpsError(Exception):
 
 
 def backup(engine: sa.Engine, path: Path) -> dict:
-    """Write the database behind `engine` to the archive `path`; returns its manifest.
-
-    The archive appears under its name only once complete (written aside, then renamed).
-    """
+    """Write the database behind `engine` to the archive `path`; returns its manifest."""
     with tempfile.TemporaryDirectory() as work:
         dump = Path(work) / DUMPS[engine.dialect.name]
-        if engine.dialect.name == "sqlite":
-            _sqlite_copy(sa.make_url(engine.url).database, dump)
-            copy = sa.create_engine(f"sqlite:///{dump}")
-            with copy.connect() as conn:
-                manifest = _inventory(conn)
-            copy.dispose()
-        else:
-            with engine.connect().execution_options(isolation_level="REPEATABLE READ",
-                                                    postgresql_readonly=True) as conn:
-                snapshot = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
-                _run("pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-                     f"--snapshot={snapshot}", f"--file={dump}", url=engine.url)
-                # The counts and hashes come from the same snapshot as the dump.
-                manifest = _inventory(conn)
-                conn.rollback()
-        manifest |= {"backend": engine.dialect.name, "created_at": utcnow().isoformat()}
-        partial = path.with_name(path.name + ".partial")
+        manifest = _dump(engine, dump) | {"backend": engine.dialect.name,
+                                          "created_at": utcnow().isoformat()}
+        _write_archive(path, dump, manifest)
+    return manifest
+
+
+def _dump(engine: sa.Engine, dump: Path) -> dict:
+    """The database copied to `dump`; the inventory of exactly what was copied."""
+    if engine.dialect.name == "sqlite":
+        _sqlite_copy(sa.make_url(engine.url).database, str(dump))
+        copy = sa.create_engine(f"sqlite:///{dump}")
+        with copy.connect() as conn:
+            inventory = _inventory(conn)
+        copy.dispose()
+        return inventory
+    with engine.connect().execution_options(isolation_level="REPEATABLE READ",
+                                            postgresql_readonly=True) as conn:
+        # pg_dump reads this transaction's snapshot: the counts and hashes match the dump.
+        snapshot = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
+        _run("pg_dump", "--format=custom", "--no-owner", "--no-privileges",
+             f"--snapshot={snapshot}", f"--file={dump}", url=engine.url)
+        inventory = _inventory(conn)
+        conn.rollback()
+    return inventory
+
+
+def _write_archive(path: Path, dump: Path, manifest: dict) -> None:
+    """The tar appears under its name only once complete (written aside, then renamed)."""
+    partial = path.with_name(path.name + ".partial")
+    data = json.dumps(manifest, indent=1, sort_keys=True).encode()
+    info = tarfile.TarInfo(MANIFEST)
+    info.size, info.mtime = len(data), int(time.time())
+    try:
         with tarfile.open(partial, "w") as archive:
             archive.add(dump, arcname=dump.name)
-            data = json.dumps(manifest, indent=1, sort_keys=True).encode()
-            info = tarfile.TarInfo(MANIFEST)
-            info.size, info.mtime = len(data), int(time.time())
             archive.addfile(info, io.BytesIO(data))
         os.replace(partial, path)
-    return manifest
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise OpsError(f"Cannot write the archive {path}: {error}") from None
 
 
 def restore(engine: sa.Engine, path: Path) -> dict:
     """Load the archive `path` into the empty database behind `engine` and check it against
     the archive's manifest; returns the manifest."""
     with tempfile.TemporaryDirectory() as work, _open(path) as archive:
-        manifest = json.load(archive.extractfile(MANIFEST))
+        try:
+            manifest = json.load(archive.extractfile(MANIFEST))
+        except (KeyError, ValueError):
+            raise OpsError(f"{path} is not a repairapp backup (it has no manifest).") from None
         backend = engine.dialect.name
         if manifest["backend"] != backend:
             raise OpsError(f"This archive holds a {manifest['backend']} database; the "
@@ -124,10 +139,15 @@ def _refuse_unless_empty(engine: sa.Engine) -> None:
 
 def _sqlite_copy(source: str, target: str) -> None:
     """SQLite's online backup: a consistent copy even while others write to `source`."""
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    except sqlite3.Error as error:
+        raise OpsError(f"Cannot open {source} or {target}: {error}") from None
     try:
         with dst:
             src.backup(dst)
+    except sqlite3.Error as error:
+        raise OpsError(f"Copying {source} failed: {error}") from None
     finally:
         src.close()
         dst.close()
@@ -136,8 +156,8 @@ def _sqlite_copy(source: str, target: str) -> None:
 def _open(path: Path) -> tarfile.TarFile:
     try:
         return tarfile.open(path, "r")
-    except (OSError, tarfile.TarError) as error:
-        raise OpsError(f"Cannot read the archive {path}: {error}") from None
+    except (OSError, tarfile.TarError):
+        raise OpsError(f"{path} is not a repairapp backup (not a readable tar file).") from None
 
 
 def _libpq_url(url: sa.URL) -> str:

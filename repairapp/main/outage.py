@@ -4,9 +4,10 @@ nothing half-written, and a form that was being sent comes back filled in, to se
 The request's transaction is rolled back, so whatever the view had written is undone (a
 ticket and its photos are filed in one commit). The answer is 503 and is built without the
 database: a GET gets "try again in a moment"; a POST gets its own form again, read from the
-posted fields by the form class its view uses (as a kept staff form is found), every field
-editable, the hidden ones (the CSRF token, the request's idempotency key) carried as they
-came, and a "Send again" button posting to the same address. The same key means that a
+posted fields by the form class its view uses (as a kept staff form is found), each field
+it can draw without the database editable, the rest (the CSRF token, a choice list a route
+fills from the database) carried hidden as they came, the idempotency key among them, and a
+"Send again" button posting to the same address. The same key means that a
 request the database did take before it went away is found, not filed twice.
 
 Files cannot be put back into a browser's file field: the page asks for the photos again.

@@ -20,11 +20,14 @@ MAX_SOURCE_PIXELS = 60_000_000
 #: One decode's peak memory as `peak_bytes` estimates it; what the estimate leaves out keeps
 #: the measured peak under 100 MB (tests/security/test_photos.py measures the worst cases).
 DECODE_BUDGET = 90 * 2**20
-#: Peak bytes per decoded pixel, measured with Pillow 13 on each format's worst mode and
-#: rounded up: WebP holds libwebp's two canvases, the frame it hands over and Pillow's copy
-#: (4 bytes a pixel each); PNG the image and, while an RGBA one is scaled, its premultiplied
-#: copy; JPEG the image decoded at reduced scale. Each adds the scaling's intermediates.
-BYTES_PER_PIXEL = {"WEBP": 21, "PNG": 12, "JPEG": 10}
+#: Bytes held per decoded pixel, measured with Pillow 13 on each format's worst mode and
+#: rounded up: WebP, libwebp's canvases, the frame it hands over and Pillow's copy; PNG, the
+#: image and, while an RGBA one is scaled, its premultiplied copy; JPEG, the image decoded
+#: at reduced scale (Pillow keeps RGB in 4 bytes a pixel).
+BYTES_PER_PIXEL = {"WEBP": 16, "PNG": 8, "JPEG": 4}
+#: Scaling down (thumbnail) adds, in 4-byte pixels: a copy reduced by a whole factor (at most
+#: a quarter of the image), a pass of the final width over every row, and the result.
+SCALING_BYTES_PER_PIXEL = 4
 #: Per pixel of the stored photo, once the source is freed: the image, and the encoder's
 #: coefficients for optimised Huffman tables.
 OUTPUT_BYTES_PER_PIXEL = 8
@@ -133,7 +136,9 @@ def peak_bytes(header: Header, max_side: int) -> int:
     the metadata Pillow keeps, and the larger of decoding and encoding."""
     out = thumbnail_size(header.size, max_side)
     decoded = jpeg_draft_size(header.size, out) if header.format == "JPEG" else header.size
-    decoding = BYTES_PER_PIXEL[header.format] * _pixels(decoded)
+    scaling = SCALING_BYTES_PER_PIXEL * (_pixels(decoded) // 4 + out[0] * decoded[1]
+                                         + _pixels(out))
+    decoding = BYTES_PER_PIXEL[header.format] * _pixels(decoded) + scaling
     if header.format == "JPEG" and not header.streamed:
         decoding += COEFFICIENT_BYTES * header.components * _pixels(header.size)
     return header.metadata_bytes + max(decoding, OUTPUT_BYTES_PER_PIXEL * _pixels(out))

@@ -2,7 +2,7 @@
 gets a 503 page in their language with everything they typed, sending it again files the
 request exactly once, and nothing half-written is left behind.
 
-PostgreSQL is really stopped (a private cluster on its own port, never the suite's) at the
+PostgreSQL is really stopped (a private cluster on a port of its own, never the suite's) at the
 moment the ticket is inserted, and started again; SQLite is made unreachable the way a
 busy file is, by another process holding its exclusive lock. Both run in both passes.
 """
@@ -10,8 +10,11 @@ busy file is, by another process holding its exclusive lock. Both run in both pa
 import contextlib
 import io
 import os
+import shutil
+import socket
 import sqlite3
 import subprocess
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -29,7 +32,6 @@ from repairapp.intake.models import HeldPhoto
 from repairapp.tickets.models import Ticket, TicketEvent, TicketPhoto, WorkLog
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_PORT, PG_DIR = "54339", "/tmp/repairapp-blip-pg"  # noqa: S108 (as .ci/postgres's default)
 
 
 def _as_postgres(*command: str) -> None:
@@ -41,25 +43,35 @@ def _pg_ctl() -> str:
     return str(sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))[-1])
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 class PostgresBlip:
-    """A private cluster (.ci/postgres on another port and folder) stopped and started."""
+    """A private cluster (.ci/postgres on a port and folder of this test run's own, never the
+    suite's shared one, nor another run's) stopped and started."""
 
     def __init__(self):
-        env = {**os.environ, "REPAIRAPP_TEST_PG_PORT": PG_PORT, "REPAIRAPP_TEST_PG_DIR": PG_DIR,
-               "REPAIRAPP_TEST_PG_DB": "repairapp_blip"}
+        self.port, self.folder = str(_free_port()), tempfile.mkdtemp(prefix="repairapp-blip-pg-")
+        env = {**os.environ, "REPAIRAPP_TEST_PG_PORT": self.port,
+               "REPAIRAPP_TEST_PG_DIR": self.folder, "REPAIRAPP_TEST_PG_DB": "repairapp_blip"}
         self.url = subprocess.run([ROOT / ".ci" / "postgres"], env=env, check=True,  # noqa: S603
                                   capture_output=True, text=True).stdout.strip()
         self.engine_options = {"pool_pre_ping": True}
 
     def go_away(self):
-        _as_postgres(_pg_ctl(), "-D", PG_DIR, "stop", "-m", "fast", "-w")
+        _as_postgres(_pg_ctl(), "-D", self.folder, "stop", "-m", "fast", "-w")
 
     def come_back(self):
-        _as_postgres(_pg_ctl(), "-D", PG_DIR, "start", "-w", "-l", f"{PG_DIR}/server.log",
-                     "-o", f"-p {PG_PORT} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off")
+        _as_postgres(_pg_ctl(), "-D", self.folder, "start", "-w", "-l",
+                     f"{self.folder}/server.log", "-o",
+                     f"-p {self.port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off")
 
     def close(self):
         self.go_away()
+        shutil.rmtree(self.folder)
 
 
 class SQLiteBlip:

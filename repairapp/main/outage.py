@@ -14,9 +14,10 @@ Files cannot be put back into a browser's file field: the page asks for the phot
 """
 
 import contextlib
+import sqlite3
 
-from flask import Flask, g, render_template, request
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from flask import Flask, current_app, g, render_template, request
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from wtforms import Field
 from wtforms.fields.choices import SelectFieldBase
 
@@ -26,6 +27,8 @@ from repairapp.main.keepform import _form_class
 #: Seconds a client (or a proxy) is told to wait before trying again.
 RETRY_AFTER = "5"
 FILE_FIELDS = ("FileField", "MultipleFileField")
+#: What SQLite says when its file is busy or unreachable (not a mistake in the SQL).
+SQLITE_AWAY = ("database is locked", "unable to open database", "disk I/O error")
 
 
 def register(app: Flask) -> None:
@@ -33,10 +36,13 @@ def register(app: Flask) -> None:
         app.register_error_handler(error, unavailable)
 
 
-def unavailable(error):
+def unavailable(error: DBAPIError):
     """503 with what was posted, ready to send again."""
     with contextlib.suppress(SQLAlchemyError):
         db.session.rollback()
+    if not _database_away(error):
+        raise error  # a mistake in our SQL (SQLite reports it as OperationalError too): a 500
+    current_app.logger.warning("Database unavailable, answered 503: %s", error.orig)
     if "_login_user" not in g:  # the log-in itself needed the database: show a public page
         g._login_user = login_manager.anonymous_user()
     fields = _drawable_fields() if request.method == "POST" else []
@@ -47,6 +53,12 @@ def unavailable(error):
     multipart = files or any(field.type in FILE_FIELDS for field in fields)
     return render_template("errors/unavailable.html", fields=fields, carried=carried,
                            files=files, multipart=multipart), 503, {"Retry-After": RETRY_AFTER}
+
+
+def _database_away(error: DBAPIError) -> bool:
+    if error.connection_invalidated or not isinstance(error.orig, sqlite3.Error):
+        return True  # a server's OperationalError or InterfaceError: the connection or server
+    return any(sign in str(error.orig) for sign in SQLITE_AWAY)
 
 
 def _drawable_fields() -> list[Field]:

@@ -311,3 +311,15 @@ def test_staff_form_that_needs_the_database_to_draw_comes_back_as_send_again(bli
     assert ("reason", "Needs a hydraulics specialist") in kept and ("technician", "") in kept
     assert client.post(f"/tickets/{ticket_id}/assign", data=dict(kept)).status_code == 302
     assert db.session.get(Ticket, ticket_id).assignee_id is None
+
+
+def test_a_mistake_in_sql_is_not_passed_off_as_an_outage(app):
+    """SQLite reports a missing table as OperationalError too: that is a 500 (our bug, in the
+    log), not "briefly unavailable, send again"."""
+    buggy = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                        "PROPAGATE_EXCEPTIONS": False, "SERVER_NAME": None})
+    buggy.add_url_rule("/buggy", "buggy", lambda: str(db.session.scalar(
+        sa.text("SELECT count(*) FROM no_such_table"))))
+    with buggy.app_context():
+        answer = buggy.test_client().get("/buggy")
+    assert answer.status_code == 500

@@ -5,12 +5,13 @@ another program (EPS runs Ghostscript). The memory a decode will take is worked 
 file's header before Pillow opens it, and a process runs only a few decodes at once."""
 
 import io
+import struct
 import threading
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
+from PIL import ExifTags, Image, PngImagePlugin, UnidentifiedImageError
 
 #: Formats Pillow may try (its JPEG reader also opens MPO, the JPEG with extras phones write).
 FORMATS = ("JPEG", "PNG", "WEBP")
@@ -111,7 +112,9 @@ def reencode(data: bytes, max_side: int, *, decodes: int = 2, wait: float = 5.0)
     with decode_slot(decodes, wait):
         try:
             with warnings.catch_warnings():
-                # Our limits are below Pillow's; a bomb warning still means refusal.
+                # Corrupt metadata Pillow skips is no reason to refuse a photo; a bomb
+                # warning (our limits are below Pillow's) still is.
+                warnings.simplefilter("ignore", UserWarning)
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
                 img = Image.open(io.BytesIO(data), formats=(header.format,))
                 with img:
@@ -119,7 +122,7 @@ def reencode(data: bytes, max_side: int, *, decodes: int = 2, wait: float = 5.0)
                         raise PhotoError("the header we read is not the one Pillow read")
                     img.draft("RGB", thumbnail_size(img.size, max_side))  # JPEG only
                     img.thumbnail((max_side, max_side))  # decodes
-                    ImageOps.exif_transpose(img, in_place=True)  # after scaling: cheaper
+                    img = _upright(img)  # after scaling: its copy is small
                     out = io.BytesIO()
                     (img if img.mode == "RGB" else img.convert("RGB")).save(
                         out, "JPEG", quality=82, optimize=True)
@@ -129,6 +132,25 @@ def reencode(data: bytes, max_side: int, *, decodes: int = 2, wait: float = 5.0)
                 Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise PhotoError(str(exc)) from exc
     return Photo(out.getvalue(), img.width, img.height)
+
+
+#: EXIF orientation -> the turn that makes the photo upright (as in ImageOps.exif_transpose).
+_UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+            4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+            6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+            8: Image.Transpose.ROTATE_90}
+
+
+def _upright(img: Image.Image) -> Image.Image:
+    """The photo turned as its EXIF says. EXIF is only read, never written back (the stored
+    photo has none, and rewriting a corrupt block raised): a photo whose orientation cannot
+    be read stays as it was taken."""
+    try:
+        orientation = img.getexif().get(ExifTags.Base.Orientation)
+    except (ValueError, TypeError, OSError, SyntaxError, KeyError, IndexError, struct.error):
+        return img
+    method = _UPRIGHT.get(orientation) if isinstance(orientation, int) else None
+    return img if method is None else img.transpose(method)
 
 
 def peak_bytes(header: Header, max_side: int) -> int:

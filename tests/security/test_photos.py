@@ -263,6 +263,20 @@ def test_exif_orientation_still_turns_the_photo_upright(requester):
     assert stored.getpixel((1060, 800))[2] > 200 and stored.getpixel((10, 800))[0] > 200
 
 
+def test_corrupt_exif_does_not_lose_the_photo(requester):
+    """A Make tag of an unknown type (rewriting such EXIF raised struct.error: a 500) is
+    ignored; the orientation beside it still turns the photo upright."""
+    img, out = Image.new("RGB", (300, 200), "red"), io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112], exif[0x010F] = 6, "PhoneMaker"
+    img.save(out, "JPEG", exif=exif)
+    data = bytearray(out.getvalue())
+    data[data.index(b"MM\0*") + 11] = 35  # the first entry's (Make) type
+    assert requester.submit(photos=[bytes(data)]).status_code == 302
+    stored = Image.open(io.BytesIO(db.session.scalar(sa.select(TicketPhoto.content))))
+    assert stored.size == (200, 300)
+
+
 def test_a_busy_process_asks_to_send_again(requester, app, monkeypatch):
     """With every decode slot taken, the form comes back asking to send again, keeping what
     was typed; once a slot is free the same photo is accepted."""

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from forms import form_for
 from werkzeug.serving import make_server
 
 import factories as f
@@ -115,9 +116,15 @@ class Auth:
         return self.client.post("/accounts/logout", data={"csrf_token": token_from(page)})
 
     def post(self, url: str, data: dict, page_url: str | None = None, **kwargs):
-        """POST a form the way its page would: with the CSRF token from that page."""
+        """POST a form the way its page would: with the CSRF token from that page, and the
+        form's other fields as the page shows them (boxes and radios only when given: a
+        browser leaves them out unticked, as the tests mean by leaving them out)."""
         page = self.client.get(page_url or url).get_data(as_text=True)
-        return self.client.post(url, data={"csrf_token": token_from(page), **data}, **kwargs)
+        form = form_for(page, url, page_url or url)
+        shown = {name: value for name, value in form.data().items()
+                 if form.kind_of(name) not in ("checkbox", "radio")} if form else {}
+        return self.client.post(url, data={**shown, "csrf_token": token_from(page), **data},
+                                **kwargs)
 
 
 def token_from(html: str) -> str:

@@ -18,6 +18,9 @@ from repairapp.labels.sheets import SHEETS
 class BatchForm(FlaskForm):
     """Which assets, which label stock, and where to start on a partly used sheet."""
 
+    #: "Print this label now" on an asset's page sends only its tag, stock and position.
+    may_be_absent = ("customer", "site", "search", "tag_from", "tag_to")
+
     customer = SelectField(_l("Customer"), coerce=int, validate_choice=False, default=0)
     site = SelectField(_l("Site"), coerce=int, validate_choice=False, default=0)
     search = StringField(_l("Search tag, name or model"), validators=[Optional()])

@@ -15,6 +15,9 @@ from repairapp.extensions import db
 
 
 class ImportForm(FlaskForm):
+    #: The upload sends the file, the confirmation the checked content: never both.
+    may_be_absent = ("content",)
+
     file = FileField(_l("CSV file (UTF-8 or Excel's Chinese encoding)"))
     #: The checked file, carried from the preview to the confirmation.
     content = HiddenField()

@@ -22,12 +22,17 @@ from repairapp.wording import CATEGORY, SEVERITY, WORK_TYPE
 
 
 class StatusForm(FlaskForm):
+    #: The status buttons send only where to.
+    may_be_absent = ("note",)
+
     to = HiddenField(validators=[DataRequired()])
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
 
 
 class WaitForm(StatusForm):
     """Waiting for the customer: what they are to provide is required; they see it."""
+
+    may_be_absent = ()
 
     to = HiddenField(default="waiting_customer", validators=[DataRequired()])
     note = StringField(_l("What are you waiting for from the customer?"),
@@ -83,6 +88,9 @@ class TriageForm(FlaskForm):
 
 class MergeForm(FlaskForm):
     """One tap: close this ticket as a duplicate of the earlier open one `into`."""
+
+    #: The ticket page's button has no queue page to go back to.
+    may_be_absent = ("next",)
 
     into = IntegerField(validators=[DataRequired()])
     #: Where to go afterwards (the queue page the button was on); a local path only.

@@ -93,7 +93,7 @@ def build() -> World:
     channel = Channel(name="Mailbox", transport=Transport.EMAIL, target="ops@example.com")
     note = db.session.scalars(sa.select(Notification).order_by(Notification.id)).first()
     delivery = Delivery(notification=note, transport=Transport.EMAIL, recipient="a@example.com",
-                        subject="s", body="b")
+                        subject="s", body="b", attempts=1)  # failed once: "Retry now"
     db.session.add_all([calendar, spare_calendar, day, channel, delivery])
     db.session.commit()
     return World(admin=users[Role.ADMIN], dispatcher=users[Role.DISPATCHER], tech=tech,

@@ -173,8 +173,8 @@ def test_no_work_on_a_resolved_ticket(client, auth, tech):
     """Posting a work log to a resolved ticket is refused and writes nothing."""
     ticket = f.ticket(assignee=tech, status=Status.RESOLVED)
     url = f"/tickets/{ticket.id}"
-    response = auth.post(f"{url}/work", {"work_type": "remote", "minutes": "5"}, page_url=url,
-                         follow_redirects=True)
+    response = auth.post(f"{url}/work", {"work_type": "remote", "minutes": "5", "notes": ""},
+                         page_url=url, follow_redirects=True)
     assert "not allowed" in response.get_data(as_text=True) and f.fresh(ticket).work_logs == []
 
 

@@ -21,7 +21,7 @@ from repairapp.assets.models import Asset
 from repairapp.contracts.models import Contract, ServicePlan
 from repairapp.customers.models import Customer, Site
 from repairapp.extensions import db
-from repairapp.notifications.models import Channel, Delivery, Notification, Transport
+from repairapp.notifications.models import STAFF_KINDS, Channel, Delivery, Notification, Transport
 from repairapp.sla.models import CalendarDay, ServiceCalendar
 from repairapp.tickets.models import Status, Ticket
 from repairapp.tickets.photos import reencode
@@ -146,7 +146,6 @@ def urls(app: Flask, world: World, role: str) -> dict[str, list[str]]:
             "main.confirm_language": [u("main.confirm_language", code="zh")],
             "main.set_language": [u("main.set_language", code="zh")],
             "accounts.login": [u("accounts.login")],
-            "accounts.logout": [u("accounts.logout")],
             "accounts.password": [u("accounts.password")],
             "accounts.users": [u("accounts.users")],
             "accounts.edit_user": [u("accounts.edit_user", user_id=w.spare.id)],
@@ -166,6 +165,7 @@ def urls(app: Flask, world: World, role: str) -> dict[str, list[str]]:
             "tickets.change": [u("tickets.change", ticket_id=w.ticket.id)],
             "tickets.log_work": [u("tickets.log_work", ticket_id=w.ticket.id)],
             "tickets.resolve": [u("tickets.resolve", ticket_id=w.ticket.id)],
+            # After resolve: the job stays where it is for the rows after it.
             "tickets.assign": [u("tickets.assign", ticket_id=w.ticket.id)],
             "tickets.triage": [u("tickets.triage", ticket_id=w.ticket.id)],
             "tickets.merge": [u("tickets.merge", ticket_id=w.duplicate.id)],
@@ -203,8 +203,116 @@ def urls(app: Flask, world: World, role: str) -> dict[str, list[str]]:
                                       u("notifications.channel", channel_id=w.channel.id)],
             "notifications.test": [u("notifications.test", channel_id=w.channel.id)],
             "notifications.retry": [u("notifications.retry", delivery_id=w.delivery.id)],
+            # Last: it ends the session every row above uses.
+            "accounts.logout": [u("accounts.logout")],
         }
     return table
+
+
+def post_data(w: World) -> dict[str, dict]:
+    """What each form sends when filled in as its page asks (endpoints not named: nothing
+    but the CSRF token)."""
+    minutes = {f"{kind}_{level}_min": "60" for kind in ("response", "resolution")
+               for level in ("critical", "major", "minor")}
+    work = {"work_type": "remote", "minutes": "30", "notes": "", "parts-0-item": "",
+            "parts-0-quantity": "1", "parts-1-item": "", "parts-1-quantity": "1"}
+    return {
+        "accounts.login": {"email": "nobody@example.com", "password": "wrong-password-1"},
+        "accounts.password": {"current": "not-my-password", "new": "new-password-1",
+                              "repeat": "new-password-1"},
+        "accounts.users": {"email": "new-user@example.com", "name": "New user",
+                           "role": "technician", "is_active": "y",
+                           "password": "new-password-1"},
+        "accounts.edit_user": {"email": w.spare.email, "name": "Renamed", "role": "technician",
+                               "is_active": "y", "password": ""},
+        "intake.scan": {"category": "error", "impact": "stopped", "description": "Alarm",
+                        "name": "Zhou", "phone": "139 0000 0001", "email": "",
+                        "key": "k" * 32},
+        "intake.add_info": {"note": "It beeps too", "name": "Zhou", "key": "a" * 32},
+        "tracking.confirm": {"rating": "5", "comment": ""},
+        "tracking.reopen": {"note": "Still broken"},
+        "tickets.change": {"to": "on_the_way"},
+        "tickets.log_work": work,
+        "tickets.resolve": {**work, "notes": "Replaced the fuse"},
+        "tickets.assign": {"technician": str(w.other_tech.id), "reason": "Going on leave"},
+        "tickets.triage": {"severity": "major", "category": "error"},
+        "tickets.merge": {"into": str(w.ticket.id)},
+        "assets.new": {"tag": "EQ-NEW-1", "name": "New machine", "model": "",
+                       "serial_number": "", "site_id": str(w.site.id), "acceptance_date": "",
+                       "warranty_months": "12"},
+        "assets.edit": {"tag": w.asset.tag, "name": "Renamed", "model": "M-1",
+                        "serial_number": "", "site_id": str(w.site.id), "acceptance_date": "",
+                        "warranty_months": "12"},
+        "assets.import_csv": {"content": ""},
+        "contracts.import_csv": {"content": ""},
+        "customers.index": {"name": "New customer"},
+        "customers.edit": {"name": "Renamed customer"},
+        "customers.site": {"name": "Plant 2", "address": "", "timezone": "Asia/Shanghai",
+                           "contact_name": "", "contact_phone": ""},
+        "contracts.edit": {"number": "HT-NEW", "customer_id": str(w.customer.id),
+                           "plan_id": str(w.plan.id), "start_date": "2030-01-01",
+                           "end_date": "2030-12-31", "amount": "100.00", "tags": ""},
+        "contracts.plan": {"name": "Plan X", "kind": "EXTENDED", "service_level": "",
+                           "calendar_id": "", **minutes},
+        "labels.index": {"customer": "0", "site": "0", "search": "", "tag_from": "",
+                         "tag_to": "", "tags": "", "sheet": "a4-3x8", "start_row": "1",
+                         "start_col": "1"},
+        "labels.reissue": {"replaces": w.relabel.active_label.code},
+        "sla.calendar": {"name": "Office 2", "china_holidays": "y", "mon": "09:00-17:00",
+                         "tue": "", "wed": "", "thu": "", "fri": "", "sat": "", "sun": ""},
+        "sla.add_day": {"day": "2030-06-03", "is_working": "closed", "note": ""},
+        "sla.schedule": {"days": ""},
+        "notifications.channel": {"name": "Desk", "transport": "email", "customer_id": "0",
+                                  "target": "desk@example.com", "secret": "",
+                                  "kinds": list(STAFF_KINDS), "is_active": "y"},
+    }
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One request of a sweep and what came of it."""
+
+    endpoint: str
+    method: str
+    url: str
+    status: int
+    location: str
+    changed_rows: bool
+
+
+_SWEEPS: dict[str, list[Asked]] = {}
+
+
+def sweep(app: Flask, role: str) -> list[Asked]:
+    """Every address of the world as `role`: GET where it answers GET, POST (with a valid
+    CSRF token and the form of `post_data`) where it answers POST, in the order of `urls`,
+    with whether each request changed any row. Asked once per test run and role: the
+    answers are plain values, so the permission table and the GET sweep share them."""
+    if role not in _SWEEPS:
+        _SWEEPS[role] = _ask_everything(app, role)
+    return _SWEEPS[role]
+
+
+def _ask_everything(app: Flask, role: str) -> list[Asked]:
+    client = app.test_client()
+    w = build()
+    act_as(client, w, role)
+    token, data, asked = csrf_token(client), post_data(w), []
+    before = fingerprint()
+    for endpoint, addresses in urls(app, w, role).items():
+        for url in addresses:
+            for method in ("GET", "POST"):
+                rule = matched_rule(app, url, method)
+                if rule is None or rule.endpoint != endpoint:
+                    continue
+                form = {"csrf_token": token, **data.get(endpoint, {})} \
+                    if method == "POST" else None
+                response = client.open(url, method=method, data=form)
+                after = fingerprint()
+                asked.append(Asked(endpoint, method, url, response.status_code,
+                                   response.headers.get("Location", ""), after != before))
+                before = after
+    return asked
 
 
 def endpoints(app: Flask) -> dict[str, list[Rule]]:

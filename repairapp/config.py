@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_SECRET = "dev-only-not-secret"
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105 -- named so production can refuse it
 #: REPAIRAPP_ENV's values; unset means development.
 ENVIRONMENTS = ("development", "production")
 #: A signing key shorter than this (bytes) is refused in production.

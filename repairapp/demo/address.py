@@ -7,7 +7,7 @@ from contextlib import suppress
 from urllib.parse import urlsplit, urlunsplit
 
 #: Listening on these means "every interface": no phone can open a link to them.
-WILDCARDS = {"0.0.0.0", "::", ""}
+WILDCARDS = {"0.0.0.0", "::", ""}  # noqa: S104 -- recognised, never bound
 #: A documentation address (RFC 5737): "connecting" a UDP socket to it sends nothing, but
 #: makes the system pick the interface of its default route, i.e. the LAN one.
 PROBE = "203.0.113.1"

@@ -16,7 +16,7 @@ from repairapp.extensions import db
 from repairapp.sla.models import ServiceCalendar
 
 DEMO_SEED = 2026
-DEMO_PASSWORD = "demo-repair-2026"
+DEMO_PASSWORD = "demo-repair-2026"  # noqa: S105 -- the demo prints it
 STAFF = [
     (Role.ADMIN, "admin@example.com", "管理员 Admin"),
     (Role.DISPATCHER, "dispatch@example.com", "调度 Dispatcher"),

@@ -40,10 +40,12 @@ demo:
 	$(FLASK) db upgrade
 	@$(FLASK) demo load --base-url $${REPAIRAPP_PUBLIC_URL:-http://$(HOST):$(PORT)}
 
-## make test: the whole suite on SQLite, then on a real PostgreSQL server started here
+## make test: lint, then the whole suite on SQLite and on a real PostgreSQL server started here
 test: $(VENV)/.test-deps translations
 	.ci/system-deps test
-	$(MAKE) --no-print-directory lint test-sqlite test-postgres
+	$(MAKE) --no-print-directory lint
+	@# The two passes share nothing (own database, own free ports): run them side by side.
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
 	$(PYTEST)

@@ -1,7 +1,6 @@
 """Staff log-in and log-out, password change, and (admins) managing accounts."""
 
 from functools import wraps
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -13,6 +12,7 @@ from repairapp.accounts.auth import authenticate
 from repairapp.accounts.forms import LoginForm, PasswordForm, UserForm
 from repairapp.accounts.models import Role, User
 from repairapp.extensions import db
+from repairapp.main.links import local_path
 from repairapp.main.ratelimit import allow, within
 from repairapp.tickets.work import release_jobs
 
@@ -20,9 +20,7 @@ bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
 
 def _safe_next(target: str | None) -> str:
-    if target and urlsplit(target).netloc == "" and target.startswith("/"):
-        return target
-    return url_for("tickets.index")
+    return local_path(target, url_for("tickets.index"))
 
 
 def admin_required(view):

@@ -19,5 +19,16 @@ def public_url_for(endpoint: str, **values) -> str:
     return url_on(current_app.config["PUBLIC_URL"], endpoint, **values)
 
 
+def local_path(target: str | None, default: str = "/") -> str:
+    """`target` if it is a path on this site, else `default`: a `next` parameter must not
+    send anyone elsewhere. Browsers read a backslash as a slash ("/\\evil.example" is
+    "//evil.example", another host), and a control character can hide either."""
+    if (not target or not target.startswith("/") or target.startswith("//")
+            or "\\" in target or any(ord(c) < 32 for c in target)
+            or urlsplit(target).netloc):
+        return default
+    return target
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["public_url_for"] = public_url_for

@@ -6,6 +6,7 @@ the `rate_limits` table and bumps it with one atomic UPSERT, on SQLite and Postg
 through its own connection: a count is kept even when the request's transaction rolls back.
 """
 
+import hashlib
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -29,6 +30,14 @@ class RateCounter(db.Model):
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
+def _column_key(key: str) -> str:
+    """The key as stored: a long one (a 250-character email in a log-in key) keeps its start
+    and gains a hash of the whole, so two keys that differ only at the end stay apart."""
+    if len(key) <= 250:
+        return key
+    return key[:186] + hashlib.sha256(key.encode()).hexdigest()
+
+
 class SQLStorage(Storage):
     """A `limits` storage on the app's database (fixed-window strategy only)."""
 
@@ -40,7 +49,7 @@ class SQLStorage(Storage):
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         table, now = RateCounter.__table__, utcnow()
-        insert = upsert(table, db.engine).values(key=key[:250], count=amount,
+        insert = upsert(table, db.engine).values(key=_column_key(key), count=amount,
                                               expires_at=now + timedelta(seconds=expiry))
         expired = table.c.expires_at <= now
         statement = insert.on_conflict_do_update(index_elements=[table.c.key], set_={
@@ -55,7 +64,7 @@ class SQLStorage(Storage):
         table = RateCounter.__table__
         with db.engine.connect() as connection:
             return connection.execute(sa.select(table.c.count, table.c.expires_at).where(
-                table.c.key == key[:250], table.c.expires_at > utcnow())).first()
+                table.c.key == _column_key(key), table.c.expires_at > utcnow())).first()
 
     def get(self, key: str) -> int:
         row = self._live(key)
@@ -77,7 +86,7 @@ class SQLStorage(Storage):
     def clear(self, key: str) -> None:
         with db.engine.begin() as connection:
             connection.execute(sa.delete(RateCounter.__table__)
-                               .where(RateCounter.__table__.c.key == key[:250]))
+                               .where(RateCounter.__table__.c.key == _column_key(key)))
 
 
 _limiter = FixedWindowRateLimiter(SQLStorage())

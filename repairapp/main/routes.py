@@ -1,13 +1,12 @@
 """Home and the language switch."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from repairapp.extensions import db
 from repairapp.i18n import LANG_COOKIE, LANGUAGES
 from repairapp.main import cookies
+from repairapp.main.links import local_path
 
 bp = Blueprint("main", __name__)
 
@@ -34,7 +33,8 @@ def confirm_language(code: str):
     """An old link to the switch (bookmarked, printed): asks with a button, changes nothing."""
     if code not in LANGUAGES:
         abort(404)
-    return render_template("main/language.html", code=code, next=_local(request.args.get("next")))
+    return render_template("main/language.html", code=code,
+                           next=local_path(request.args.get("next")))
 
 
 @bp.post("/lang/<code>")
@@ -42,16 +42,9 @@ def set_language(code: str):
     """Remember the chosen language for a year and go back where the visitor was."""
     if code not in LANGUAGES:
         abort(404)
-    response = redirect(_local(request.form.get("next")))
+    response = redirect(local_path(request.form.get("next")))
     cookies.set_cookie(response, LANG_COOKIE, code, max_age=365 * 86400)
     if current_user.is_authenticated and current_user.locale != code:
         current_user.locale = code  # their emails follow
         db.session.commit()
     return response
-
-
-def _local(target: str | None) -> str:
-    """`target` if it is a path on this site, else the home page."""
-    if not target or urlsplit(target).netloc or not target.startswith("/"):
-        return "/"
-    return target

@@ -43,3 +43,14 @@ def test_only_failures_count_toward_the_account_limit(app, client, auth, monkeyp
     here = Address(client, "192.0.2.10")
     assert [here.login(user.email, "wrong") for _ in range(2)] == [200, 200]
     assert here.login(user.email) == 429
+
+
+def test_a_long_email_still_counts_per_address(app, client, monkeypatch):
+    """A 254-character email fills the counter's key: the address must not be cut off it,
+    or guesses from anywhere would share one count and lock the user out."""
+    monkeypatch.setitem(app.config, "RATE_LIMIT_LOGIN", "100/minute")
+    monkeypatch.setitem(app.config, "RATE_LIMIT_LOGIN_ACCOUNT", "3/hour")
+    user = f.user(email="a" * 240 + "@example.com")
+    attacker = Address(client, "203.0.113.66")
+    assert [attacker.login(user.email, f"guess-{n}") for n in range(4)] == [200] * 3 + [429]
+    assert Address(app.test_client(), "198.51.100.7").login(user.email) == 302

@@ -43,7 +43,7 @@ CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
 
 
 #: Browsers that once reached us over HTTPS never try plain HTTP again for a year.
-HSTS = "max-age=31536000; includeSubDomains"
+HSTS = "max-age=31536000"
 
 
 def _security_headers(response):

@@ -118,7 +118,9 @@ def _inventory(conn: sa.Connection) -> dict:
         binary = [c for c in table.columns if isinstance(c.type, sa.LargeBinary)]
         key = list(table.primary_key.columns)
         for column in binary:
-            for row in conn.execute(sa.select(*key, column).order_by(*key)):
+            # Streamed a hundred rows at a time: the photos of a large install exceed memory.
+            rows = sa.select(*key, column).order_by(*key).execution_options(yield_per=100)
+            for row in conn.execute(rows):
                 ident = "/".join(str(v) for v in row[:-1])
                 photos[f"{table.name}/{ident}/{column.name}"] = hashlib.sha256(row[-1]).hexdigest()
     return {"tables": tables, "photos": photos,

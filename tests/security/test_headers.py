@@ -15,7 +15,7 @@ from repairapp.labels.sheets import SHEETS
 from repairapp.tickets.models import TicketPhoto
 from repairapp.tickets.photos import Photo
 
-HSTS = "max-age=31536000; includeSubDomains"
+HSTS = "max-age=31536000"
 
 
 def _set_cookies(response) -> dict[str, str]:

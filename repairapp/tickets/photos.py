@@ -33,7 +33,8 @@ SCALING_BYTES_PER_PIXEL = 4
 #: coefficients for optimised Huffman tables.
 OUTPUT_BYTES_PER_PIXEL = 8
 #: A progressive JPEG, or one whose first scan lacks a colour component, makes libjpeg keep
-#: every DCT coefficient of the full-size image: 2 bytes per pixel of each component.
+#: every DCT coefficient of the full-size image (`coefficient_bytes`): 2 bytes each, 64 to
+#: an 8 x 8 block of a component.
 COEFFICIENT_BYTES = 2
 # Text chunks are read before a PNG's pixels; phones write a few KB, Pillow allows 64 MB.
 PngImagePlugin.MAX_TEXT_MEMORY = PngImagePlugin.MAX_TEXT_CHUNK
@@ -70,8 +71,9 @@ class Header:
     size: tuple[int, int]
     #: Bytes of metadata Pillow copies and keeps (a JPEG's markers before its first scan).
     metadata_bytes: int = 0
-    #: JPEG: colour components.
-    components: int = 0
+    #: JPEG: each colour component's sampling factors (across, down); a phone's photo is
+    #: 4:2:0, ((2, 2), (1, 1), (1, 1)): its two colour components have a quarter the pixels.
+    sampling: tuple[tuple[int, int], ...] = ()
     #: JPEG: one sequential scan holding every component, which libjpeg decodes row by row.
     streamed: bool = False
 
@@ -162,8 +164,23 @@ def peak_bytes(header: Header, max_side: int) -> int:
                                          + _pixels(out))
     decoding = BYTES_PER_PIXEL[header.format] * _pixels(decoded) + scaling
     if header.format == "JPEG" and not header.streamed:
-        decoding += COEFFICIENT_BYTES * header.components * _pixels(header.size)
+        decoding += coefficient_bytes(header.size, header.sampling)
     return header.metadata_bytes + max(decoding, OUTPUT_BYTES_PER_PIXEL * _pixels(out))
+
+
+def coefficient_bytes(size: tuple[int, int], sampling: tuple[tuple[int, int], ...]) -> int:
+    """libjpeg's whole-image coefficient buffer (jdcoefct.c): for each component, its 8 x 8
+    blocks over the full image (draft() scales only the output), the component being h/hmax
+    as wide and v/vmax as tall as the image, its rows and columns of blocks padded to a
+    multiple of h and v. A 4:2:0 image takes 3 bytes a pixel, a 4:4:4 one 6."""
+    h_max, v_max = max(h for h, _ in sampling), max(v for _, v in sampling)
+    blocks = sum(_round_up(-(-size[0] * h // (8 * h_max)), h)
+                 * _round_up(-(-size[1] * v // (8 * v_max)), v) for h, v in sampling)
+    return COEFFICIENT_BYTES * 64 * blocks
+
+
+def _round_up(n: int, multiple: int) -> int:
+    return -(-n // multiple) * multiple
 
 
 def thumbnail_size(size: tuple[int, int], max_side: int) -> tuple[int, int]:
@@ -228,17 +245,29 @@ _NOT_FRAMES = {0xC4, 0xC8, 0xCC}
 
 def _jpeg_header(data: bytes) -> Header:
     """A JPEG's frame and first scan, following its markers up to that scan."""
-    pos, frame, size, components = 2, None, (0, 0), 0
+    pos, frame, size, sampling = 2, None, (0, 0), ()
     while pos + 4 < len(data) and data[pos] == 0xFF:
         marker = data[pos + 1]
         if marker == 0xFF:  # fill byte
             pos += 1
             continue
         if 0xC0 <= marker <= 0xCF and marker not in _NOT_FRAMES and pos + 9 < len(data):
-            frame, components = marker, data[pos + 9]
-            size = (_int(data, pos + 7, 2), _int(data, pos + 5, 2))
+            frame, size = marker, (_int(data, pos + 7, 2), _int(data, pos + 5, 2))
+            sampling = _sampling(data, pos)
         elif marker == 0xDA and frame is not None:
-            return Header("JPEG", size, metadata_bytes=pos, components=components,
-                          streamed=frame in _SEQUENTIAL and data[pos + 4] == components)
+            return Header("JPEG", size, metadata_bytes=pos, sampling=sampling,
+                          streamed=frame in _SEQUENTIAL and data[pos + 4] == len(sampling))
         pos += 2 + _int(data, pos + 2, 2)
     raise PhotoError("not a JPEG whose markers we can follow")
+
+
+def _sampling(data: bytes, frame: int) -> tuple[tuple[int, int], ...]:
+    """Each component's sampling factors, from the frame header starting at `frame`: after
+    precision, height, width and the count, per component its id, (h << 4 | v) and its
+    quantisation table. libjpeg refuses a count outside 1..10 or a factor outside 1..4."""
+    count = data[frame + 9]
+    sampling = tuple(divmod(hv, 16) for hv in data[frame + 11:frame + 10 + 3 * count:3])
+    if not 1 <= count <= 10 or len(sampling) != count or \
+            not all(1 <= h <= 4 and 1 <= v <= 4 for h, v in sampling):
+        raise PhotoError("not a JPEG frame header we can read")
+    return sampling

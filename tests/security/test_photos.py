@@ -69,6 +69,7 @@ KINDS = {
     "webp-rgb": ("WEBP", "RGB", {}, 0),
     "webp-rgba-10mb-exif": ("WEBP", "RGBA", {"lossless": True}, 10 * MB),
     "jpeg-baseline": ("JPEG", "RGB", {}, 0),
+    "jpeg-progressive-420": ("JPEG", "RGB", {"progressive": True}, 0),
     "jpeg-progressive-444": ("JPEG", "RGB", {"progressive": True, "subsampling": 0}, 0),
     "jpeg-progressive-cmyk": ("JPEG", "CMYK", {"progressive": True}, 0),
     "jpeg-progressive-20mb-markers": ("JPEG", "RGB", {"progressive": True}, 20 * MB),
@@ -97,8 +98,16 @@ def header_for(kind: str, side: int, slack: int = SLACK) -> photos.Header:
     fmt, mode, options, extra = KINDS[kind]
     metadata = (1 if fmt == "JPEG" else 2) * (extra + slack)
     return photos.Header(fmt, (side, side), metadata_bytes=metadata,
-                         components=len(mode) if fmt == "JPEG" else 0,
+                         sampling=jpeg_sampling(mode, options) if fmt == "JPEG" else (),
                          streamed=fmt == "JPEG" and not options.get("progressive"))
+
+
+def jpeg_sampling(mode: str, options: dict) -> tuple[tuple[int, int], ...]:
+    """The sampling factors Pillow writes: RGB is 4:2:0 unless told otherwise; CMYK and
+    4:4:4 keep every component at full size."""
+    if mode == "RGB" and options.get("subsampling", 2) == 2:
+        return (2, 2), (1, 1), (1, 1)
+    return ((1, 1),) * len(mode)
 
 
 def worst_accepted(kind: str) -> int:
@@ -146,6 +155,43 @@ def test_the_largest_jpeg_accepted_decodes_at_reduced_scale(tmp_path):
     path.write_bytes(encoded("jpeg-baseline", size))
     measured = measure(path)
     assert measured["result"] == [1600, 1200] and measured["mib"] < 40
+
+
+@pytest.mark.parametrize("kind", ["jpeg-baseline", "jpeg-progressive-420"])
+def test_a_12_mp_phone_photo_is_accepted_baseline_or_progressive(kind, tmp_path):
+    """A 4032 x 3024 4:2:0 JPEG, as the camera writes it (baseline) or as an editor or a
+    web page saves it (progressive), is stored, taking under 100 MiB and no more than
+    estimated (the estimate once counted 6 bytes a pixel of coefficients and refused it)."""
+    size = (4032, 3024)
+    path = tmp_path / "phone.jpg"
+    path.write_bytes(encoded(kind, size))
+    header = photos.read_header(path.read_bytes())
+    assert header.sampling == ((2, 2), (1, 1), (1, 1))
+    assert photos.peak_bytes(header, MAX_SIDE) <= photos.DECODE_BUDGET
+    measured = measure(path)
+    assert measured["result"] == [1600, 1200] and measured["mib"] < LIMIT_MIB
+    assert measured["mib"] * MB <= photos.peak_bytes(header, MAX_SIDE) + 4 * MB
+
+
+def test_coefficients_are_counted_per_component_padded_to_whole_blocks():
+    """libjpeg keeps a block of 64 two-byte coefficients per 8 x 8 pixels of each component,
+    each component padded to its sampling factors: 4:2:0 takes half what 4:4:4 does."""
+    full, quarter = ((1, 1),) * 3, ((2, 2), (1, 1), (1, 1))
+    assert photos.coefficient_bytes((4032, 3024), full) == 3 * 504 * 378 * 128
+    assert photos.coefficient_bytes((4032, 3024), quarter) == (504 * 378 + 2 * 252 * 189) * 128
+    # 17 x 9 pixels: Y pads to 4 x 2 blocks (two 16 x 16 MCUs across), Cb and Cr to 2 x 1.
+    assert photos.coefficient_bytes((17, 9), quarter) == (4 * 2 + 2 * 2 * 1) * 128
+
+
+@pytest.mark.parametrize("factors", [0x00, 0x50, 0x05])
+def test_a_jpeg_frame_with_impossible_sampling_is_not_a_photo(factors):
+    """A sampling factor of 0 or 5 (libjpeg allows 1 to 4) is refused from the header as
+    unreadable, never divided by."""
+    data = bytearray(encoded("jpeg-progressive-420", (64, 64)))
+    frame = data.index(b"\xff\xc2")
+    data[frame + 11] = factors  # the first component's (h << 4 | v)
+    with pytest.raises(photos.PhotoError, match="frame header"):
+        photos.reencode(bytes(data), MAX_SIDE)
 
 
 @pytest.mark.parametrize("kind", ["png-rgba", "jpeg-progressive-444", "webp-rgba"])

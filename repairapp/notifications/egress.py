@@ -31,6 +31,9 @@ NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
 #: The answer is read up to here: enough for any robot's JSON, too little to be a download.
 MAX_ANSWER = 65536
+#: Longest wait for one address to take the connection (TCP, and TLS on top) before the next
+#: is tried: robot hosts publish IPv6 addresses that many servers cannot reach.
+CONNECT_TIMEOUT = 5.0
 
 
 class Refused(Exception):
@@ -156,13 +159,18 @@ def check(url: str, allow: list[Network] = ()) -> Target:
 class _PinnedHTTP(http.client.HTTPConnection):
     """Connects to the checked address while the Host header names the URL's host."""
 
-    def __init__(self, target: Target, address: str, timeout: float):
+    def __init__(self, target: Target, address: str, timeout: float, connect_timeout: float):
         super().__init__(target.host, target.port, timeout=timeout)
         self.address = address
+        self.connect_timeout = connect_timeout
 
     def connect(self):
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = socket.create_connection((self.address, self.port), self.connect_timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._ready()
+
+    def _ready(self):
+        self.sock.settimeout(self.timeout)
 
 
 class _PinnedHTTPS(_PinnedHTTP):
@@ -171,35 +179,66 @@ class _PinnedHTTPS(_PinnedHTTP):
 
     default_port = 443
 
-    def connect(self):
-        super().connect()
+    def _ready(self):
         context = ssl.create_default_context()
         self.sock = context.wrap_socket(self.sock, server_hostname=self.host)
+        super()._ready()
+
+
+def interleaved(addresses: tuple[str, ...]) -> list[str]:
+    """The addresses in the resolver's order, families alternating from the first one
+    (RFC 8305): a name with four broken IPv6 addresses still reaches its IPv4 one second."""
+    first = ":" in addresses[0] if addresses else False
+    same = [a for a in addresses if (":" in a) == first]
+    other = [a for a in addresses if (":" in a) != first]
+    mixed = [a for pair in zip(same, other, strict=False) for a in pair]
+    return mixed + same[len(other):] + other[len(same):]
 
 
 def post(target: Target, body: bytes, headers: dict[str, str], timeout: float) -> bytes:
     """POST to the first checked address that takes the connection; the answer's body if
     the status is 2xx. Failed otherwise ("HTTP 302", "connection failed"): a redirect is
-    not followed, and a server's own words are never passed on."""
-    kind = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
-    for address in target.addresses:
-        connection = kind(target, address, timeout)
-        deadline = time.monotonic() + 2 * timeout
+    not followed, and a server's own words are never passed on.
+
+    An address that cannot be connected to (refused, unreachable, silent for
+    CONNECT_TIMEOUT, TLS handshake broken) is given up for the next one, all within
+    2 x `timeout`; once the request has gone out it is never sent to a second address."""
+    deadline = time.monotonic() + 2 * timeout
+    for address in interleaved(target.addresses):
+        connection = _connected(target, address, timeout, deadline)
+        if connection is None:
+            continue
         try:
             connection.request("POST", target.path, body=body, headers=headers)
             response = connection.getresponse()
             if not 200 <= response.status < 300:
                 raise Failed(f"HTTP {response.status}")  # its body is not even read
             return _read_by(response, deadline)
-        except ssl.SSLCertVerificationError:
-            raise Failed("connection failed (certificate not valid for this host)") from None
-        except ConnectionRefusedError:
-            continue  # the next address may take it, as a browser would try
         except (OSError, http.client.HTTPException):
             raise Failed("connection failed") from None
         finally:
             connection.close()
     raise Failed("connection failed")
+
+
+def _connected(target: Target, address: str, timeout: float,
+               deadline: float) -> "_PinnedHTTP | None":
+    """A connection to `address` (TLS set up for https), or None if this address did not
+    take it; Failed when the time is up or the certificate is not the URL host's."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise Failed("connection failed")
+    kind = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
+    connection = kind(target, address, timeout, min(CONNECT_TIMEOUT, timeout, left))
+    try:
+        connection.connect()
+        return connection
+    except ssl.SSLCertVerificationError:
+        connection.close()
+        raise Failed("connection failed (certificate not valid for this host)") from None
+    except OSError:  # refused, unreachable, timed out, handshake cut: nothing was sent
+        connection.close()
+        return None
 
 
 def _read_by(response: http.client.HTTPResponse, deadline: float) -> bytes:

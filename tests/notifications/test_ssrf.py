@@ -5,10 +5,13 @@ to the address that was checked; redirects are not followed; a server's words ar
 These tests leave REPAIRAPP_WEBHOOK_ALLOW_NETWORKS empty unless they say otherwise, and aim
 at a real server listening on loopback, which must receive nothing."""
 
+import contextlib
 import ipaddress
 import shutil
+import socket
 import ssl
 import subprocess
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -203,6 +206,106 @@ def test_the_connection_goes_to_the_checked_address_under_the_urls_name(robot):
     assert robot.received[0][0] == "/hook"
 
 
+@contextlib.contextmanager
+def _silent(address: str, port: int):
+    """A port on `address` that lets connections wait unanswered: its accept queue is full,
+    so the kernel drops further SYNs and a connect times out (as to a host that is gone)."""
+    with socket.socket() as listener:
+        listener.bind((address, port))
+        listener.listen(0)
+        queued = []
+        with contextlib.ExitStack() as stack:
+            while True:
+                try:
+                    queued.append(stack.enter_context(
+                        socket.create_connection((address, port), 0.2)))
+                except TimeoutError:
+                    break
+            yield
+
+
+@contextlib.contextmanager
+def _hanging_up(address: str, port: int, read_first: bool = False):
+    """A server on `address` that takes each connection and closes it without a word (having
+    read the request first if `read_first`); it counts the connections."""
+    taken: list[bytes] = []
+    with socket.socket() as listener:
+        listener.bind((address, port))
+        listener.listen(8)
+
+        def serve():
+            with contextlib.suppress(OSError):
+                while True:
+                    peer, _ = listener.accept()
+                    with peer:
+                        taken.append(peer.recv(65536) if read_first else b"")
+
+        threading.Thread(target=serve, daemon=True).start()
+        yield taken
+        listener.shutdown(socket.SHUT_RDWR)
+
+
+def _port(state) -> int:
+    return int(state.url.rsplit(":", 1)[1])
+
+
+@contextlib.contextmanager
+def _failing(kind: str, port: int, monkeypatch):
+    """The address of a server that fails in one way on `port`, and what it heard."""
+    if kind == "refused":         # nothing listens on 127.0.0.2
+        yield "127.0.0.2"
+    elif kind == "unreachable":   # the kernel refuses TCP to multicast: ENETUNREACH
+        yield "224.0.0.1"
+    else:                         # silent: the connect times out
+        monkeypatch.setattr(egress, "CONNECT_TIMEOUT", 0.2)
+        with _silent("127.0.0.3", port):
+            yield "127.0.0.3"
+
+
+@pytest.mark.parametrize("kind", ["refused", "unreachable", "silent"])
+def test_an_address_that_cannot_be_reached_gives_way_to_the_next(robot, monkeypatch, kind):
+    """A name whose first address is refused, unreachable (a broken IPv6 route) or silent:
+    the next checked address gets the message, once."""
+    with _failing(kind, _port(robot), monkeypatch) as first:
+        target = egress.Target("http", "robot.test", _port(robot), "/hook",
+                               (first, "127.0.0.1"))
+        assert egress.post(target, b"{}", {}, timeout=5) == b'{"errcode": 0}'
+    assert [path for path, *_ in robot.received] == ["/hook"]
+
+
+def test_every_address_failing_is_connection_failed(monkeypatch):
+    """Refused, unreachable and silent, one after another: "connection failed"."""
+    with socket.socket() as spare:
+        spare.bind(("127.0.0.1", 0))
+        port = spare.getsockname()[1]
+    with _failing("silent", port, monkeypatch):
+        target = egress.Target("http", "robot.test", port, "/hook",
+                               ("127.0.0.2", "224.0.0.1", "127.0.0.3"))
+        with pytest.raises(egress.Failed, match="^connection failed$"):
+            egress.post(target, b"{}", {}, timeout=5)
+
+
+def test_a_request_that_went_out_is_not_sent_again_elsewhere(robot):
+    """The first address takes the request and hangs up: "connection failed", and the second
+    address never gets a copy (the robot may have posted it already)."""
+    with _hanging_up("127.0.0.2", _port(robot), read_first=True) as taken:
+        target = egress.Target("http", "robot.test", _port(robot), "/hook",
+                               ("127.0.0.2", "127.0.0.1"))
+        with pytest.raises(egress.Failed, match="^connection failed$"):
+            egress.post(target, b'{"text": "hello"}', {}, timeout=5)
+    assert len(taken) == 1 and taken[0].startswith(b"POST /hook ")
+    assert robot.received == []
+
+
+def test_families_alternate_so_broken_ipv6_costs_one_try():
+    """The resolver's order, IPv6 and IPv4 taking turns from the first family."""
+    assert egress.interleaved(("2001:db8::1", "2001:db8::2", "2001:db8::3", "192.0.2.1",
+                               "192.0.2.2")) == [
+        "2001:db8::1", "192.0.2.1", "2001:db8::2", "192.0.2.2", "2001:db8::3"]
+    assert egress.interleaved(("192.0.2.1", "2001:db8::1")) == ["192.0.2.1", "2001:db8::1"]
+    assert egress.interleaved(()) == []
+
+
 @pytest.fixture(scope="module")
 def tls_files(tmp_path_factory):
     """A test CA and a certificate for robot.test signed by it (openssl, EC keys: fast)."""
@@ -256,6 +359,16 @@ def test_https_with_a_certificate_for_another_name_fails(tls_robot):
     with pytest.raises(egress.Failed, match="certificate"):
         egress.post(_https_target(tls_robot, "other.test"), b"{}", {}, timeout=5)
     assert tls_robot.received == []
+
+
+def test_a_broken_tls_handshake_gives_way_to_the_next_address(tls_robot):
+    """The first address takes the TCP connection and hangs up before TLS is set up:
+    nothing was sent, so the next address gets the message."""
+    with _hanging_up("127.0.0.2", _port(tls_robot)) as taken:
+        target = egress.Target("https", "robot.test", _port(tls_robot), "/hook",
+                               ("127.0.0.2", "127.0.0.1"))
+        egress.post(target, b"{}", {}, timeout=5)
+    assert len(taken) == 1 and len(tls_robot.received) == 1
 
 
 def test_a_bad_allowed_network_stops_the_start(app):

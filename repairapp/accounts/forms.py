@@ -5,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from repairapp.accounts.models import Role
+from repairapp.main.form_errors import StaffForm
 from repairapp.wording import ROLE
 
 MIN_PASSWORD = 10
@@ -26,14 +27,14 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(StaffForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     new = _new_password(_l("New password"))
     repeat = PasswordField(_l("New password again"), validators=[
         EqualTo("new", _l("The two new passwords differ."))])
 
 
-class UserForm(FlaskForm):
+class UserForm(StaffForm):
     """Create a user (password required) or edit one (password resets it when given)."""
 
     email = EmailField(_l("Email"), validators=[

@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from repairapp.assets.services import TAG_SHAPE
+from repairapp.main.form_errors import StaffForm
 
 
-class AssetForm(FlaskForm):
+class AssetForm(StaffForm):
     tag = StringField(_l("Tag"), validators=[
         DataRequired(), Length(max=40),
         Regexp(TAG_SHAPE.pattern + "$", message=_l("No spaces, commas or semicolons in tags."))])

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -13,9 +12,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from repairapp.contracts.models import PlanKind, ServiceLevel
+from repairapp.main.form_errors import StaffForm
 
 
-class ContractForm(FlaskForm):
+class ContractForm(StaffForm):
     number = StringField(_l("Contract number"), validators=[DataRequired(), Length(max=60)])
     customer_id = SelectField(_l("Customer"), coerce=int)
     plan_id = SelectField(_l("Service plan"), coerce=int)
@@ -39,7 +39,7 @@ def _id_or_none(value) -> int | None:
     return int(value) if value not in (None, "") else None
 
 
-class PlanForm(FlaskForm):
+class PlanForm(StaffForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices=[
         SelectChoice(PlanKind.WARRANTY.name, _l("Warranty")),

@@ -1,19 +1,19 @@
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from repairapp.main.form_errors import StaffForm
 from repairapp.main.phones import phone_number
 
 
-class CustomerForm(FlaskForm):
+class CustomerForm(StaffForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     is_archived = BooleanField(_l("Archived"))
 
 
-class SiteForm(FlaskForm):
+class SiteForm(StaffForm):
     name = StringField(_l("Site name"), validators=[DataRequired(), Length(max=200)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=500)])
     timezone = StringField(_l("Time zone"), default="Asia/Shanghai",

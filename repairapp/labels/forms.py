@@ -1,6 +1,5 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -13,9 +12,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from repairapp.labels.sheets import SHEETS
+from repairapp.main.form_errors import StaffForm
 
 
-class BatchForm(FlaskForm):
+class BatchForm(StaffForm):
     """Which assets, which label stock, and where to start on a partly used sheet."""
 
     #: "Print this label now" on an asset's page sends only its tag, stock and position.
@@ -44,7 +44,7 @@ class BatchForm(FlaskForm):
             raise ValidationError(_("This sheet has %(n)d columns.", n=sheet.cols))
 
 
-class ReissueForm(FlaskForm):
+class ReissueForm(StaffForm):
     """The confirmation of a label replacement, naming the code it replaces."""
 
     replaces = HiddenField()

@@ -5,12 +5,12 @@ base.html lists the problems of every form on the page at the top, each linking 
 field; the field macros put `autofocus` on the first wrong field, so the focus lands there
 without JavaScript (static/app.js does the same where a template renders a field by hand).
 
-A staff form shown back with mistakes answers 422. One its page could not have sent (a field
-missing from the post, sent twice, not a number or date where the input only allows one, or
-not one of a list's choices) is malformed: the form fails with a message on that field and
-the answer is 400. Browsers leave out unticked boxes, unchosen radio groups and empty file
-inputs, so those may be missing; a form names the fields its pages do not render in
-`may_be_absent`.
+A staff form (every form staff post derives from `StaffForm`) shown back with mistakes
+answers 422. One its page could not have sent (a field missing from the post, sent twice, not
+a number or date where the input only allows one, or not one of a list's choices) is
+malformed: the form fails with a message on that field and the answer is 400. Browsers
+leave out unticked boxes, unchosen radio groups and empty file inputs, so those may be
+missing; a form names the fields its pages do not render in `may_be_absent`.
 """
 
 from dataclasses import dataclass
@@ -120,17 +120,22 @@ def _problem(field: Field, sent: list, absent_ok=()):
     return None
 
 
-def _checked_validate(validate):
-    """FlaskForm.validate, failing a staff post its page could not have sent."""
-    def wrapped(self, extra_validators=None):
-        valid = validate(self, extra_validators)
+class StaffForm(FlaskForm):
+    """The base of every form staff post: besides its own checks, it fails a post its page
+    could not have sent (the request is then answered 400, see `_status`)."""
+
+    #: Fields the form's pages do not always render, so a post may lack them.
+    may_be_absent: tuple[str, ...] = ()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
         if not (has_request_context() and request.method == "POST"
                 and current_user.is_authenticated) or all(
                     getattr(field, "raw_data", None) is None for field in self):
-            return valid  # a public form, or one built without the posted data
+            return valid  # built without the posted data (a page shown, a kept form)
         posted = request.form.copy()
         posted.update(request.files)
-        found = _malformed(self, posted, getattr(self, "may_be_absent", ()))
+        found = _malformed(self, posted, self.may_be_absent)
         for field, message in found:
             if message is MISSING:  # instead of "This field is required."
                 field.errors = [message]
@@ -139,8 +144,6 @@ def _checked_validate(validate):
         if found:
             g.malformed_post = True
         return valid and not found
-    wrapped.checks_malformed = True
-    return wrapped
 
 
 def _status(response):
@@ -156,6 +159,4 @@ def _status(response):
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(form_problems=form_problems, first_wrong=first_wrong)
-    if not getattr(FlaskForm.validate, "checks_malformed", False):
-        FlaskForm.validate = _checked_validate(Form.validate)
     app.after_request(_status)

@@ -7,14 +7,14 @@ import binascii
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField
 
 from repairapp.extensions import db
+from repairapp.main.form_errors import StaffForm
 
 
-class ImportForm(FlaskForm):
+class ImportForm(StaffForm):
     #: The upload sends the file, the confirmation the checked content: never both.
     may_be_absent = ("content",)
 

@@ -42,7 +42,7 @@ def keep_posted_form() -> tuple[str, bool]:
     come back to) and whether anything typed was kept."""
     page = _form_page()
     owner = _session_owner()
-    form_class = _form_class(set(request.form.keys()))
+    form_class = form_class_for(set(request.form.keys()))
     if owner is None or form_class is None:
         return page, False
     fields = _fields_of(form_class)
@@ -87,7 +87,7 @@ def _shows_page(path: str) -> bool:
         return False
 
 
-def _form_class(posted: set[str]) -> type[FlaskForm] | None:
+def form_class_for(posted: set[str]) -> type[FlaskForm] | None:
     """The form class of this request's view whose fields best match the posted names."""
     view = current_app.view_functions.get(request.endpoint or "")
     if view is None:

@@ -22,7 +22,7 @@ from wtforms import Field
 from wtforms.fields.choices import SelectFieldBase
 
 from repairapp.extensions import db, login_manager
-from repairapp.main.keepform import _form_class
+from repairapp.main.keepform import form_class_for
 
 #: Seconds a client (or a proxy) is told to wait before trying again.
 RETRY_AFTER = "5"
@@ -64,7 +64,7 @@ def _database_away(error: DBAPIError) -> bool:
 def _drawable_fields() -> list[Field]:
     """The view's form built from the posted fields: those it can draw without the database
     (a choice list some routes fill in from it cannot be; its value is carried hidden)."""
-    form_class = _form_class(set(request.form.keys()))
+    form_class = form_class_for(set(request.form.keys()))
     if form_class is None:
         return []
     try:

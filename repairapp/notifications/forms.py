@@ -4,7 +4,6 @@ from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     PasswordField,
@@ -16,12 +15,13 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from repairapp.main.form_errors import StaffForm
 from repairapp.notifications import egress, outbox
 from repairapp.notifications.models import Transport
 from repairapp.wording import NOTIFICATION_KIND, TRANSPORT
 
 
-class ChannelForm(FlaskForm):
+class ChannelForm(StaffForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     transport = SelectField(_l("Kind"), choices=[SelectChoice(t.value, label) for t, label in
                                                  TRANSPORT.items()])

@@ -1,7 +1,6 @@
 from babel.dates import get_day_names
 from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -13,6 +12,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from repairapp.main.form_errors import StaffForm
 from repairapp.sla.admin import HoursError, format_intervals, parse_intervals
 from repairapp.sla.holidays import ScheduleError, parse_schedule
 
@@ -35,7 +35,7 @@ def _hours_field(weekday: int) -> StringField:
                        filters=[lambda text: (text or "").strip()])
 
 
-class CalendarForm(FlaskForm):
+class CalendarForm(StaffForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)],
                        filters=[lambda text: (text or "").strip()])
     china_holidays = BooleanField(_l("Use China's statutory holidays and make-up working days"),
@@ -70,14 +70,14 @@ class CalendarForm(FlaskForm):
         return True
 
 
-class DayForm(FlaskForm):
+class DayForm(StaffForm):
     day = DateField(_l("Date"), validators=[DataRequired()])
     is_working = SelectField(_l("This day is"), default="closed", choices=[
         SelectChoice("closed", _l("Closed day")), SelectChoice("working", _l("Extra working day"))])
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=200)])
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(StaffForm):
     """A year's official schedule as the State Council published it, one line per day or
     range; empty: the holidays computed by rule apply again."""
 
@@ -95,7 +95,7 @@ class ScheduleForm(FlaskForm):
             raise ValidationError(error.args[0]) from None
 
 
-class DueCheckForm(FlaskForm):
+class DueCheckForm(StaffForm):
     """"A request filed at … under plan … with severity … would be due …" (a GET form)."""
 
     class Meta:

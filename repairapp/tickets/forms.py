@@ -1,7 +1,6 @@
 """Staff forms on a ticket page."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     FieldList,
     Form,
@@ -17,11 +16,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from repairapp.intake.forms import PhotosMixin
+from repairapp.main.form_errors import StaffForm
 from repairapp.tickets.work import Part
 from repairapp.wording import CATEGORY, SEVERITY, WORK_TYPE
 
 
-class StatusForm(FlaskForm):
+class StatusForm(StaffForm):
     #: The status buttons send only where to.
     may_be_absent = ("note",)
 
@@ -51,7 +51,7 @@ class PartForm(Form):
                             validators=[Optional(), NumberRange(min=1, max=9999)])
 
 
-class WorkLogForm(PhotosMixin, FlaskForm):
+class WorkLogForm(PhotosMixin, StaffForm):
     work_type = RadioField(_l("Work"), choices=[SelectChoice(k.value, v)
                                                 for k, v in WORK_TYPE.items()],
                            validators=[InputRequired(_l("Choose remote or on site."))])
@@ -73,20 +73,20 @@ class ResolveForm(WorkLogForm):
         DataRequired(_l("Write what was done to fix it.")), Length(max=4000)])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(StaffForm):
     #: A user id, or "" for "back to the dispatch queue".
     technician = SelectField(_l("Technician"), validate_choice=True)
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
 
 
-class TriageForm(FlaskForm):
+class TriageForm(StaffForm):
     severity = SelectField(_l("Severity"), choices=[SelectChoice(k.value, v)
                                                     for k, v in SEVERITY.items()])
     category = SelectField(_l("Category"), choices=[SelectChoice(k.value, v)
                                                     for k, v in CATEGORY.items()])
 
 
-class MergeForm(FlaskForm):
+class MergeForm(StaffForm):
     """One tap: close this ticket as a duplicate of the earlier open one `into`."""
 
     #: The ticket page's button has no queue page to go back to.

@@ -99,6 +99,9 @@ def from_environment(instance_path: str) -> dict:
         # Group-robot webhooks reach public addresses only; these networks (CIDRs, commas)
         # are allowed anyway, e.g. an on-premises robot gateway. Empty: none.
         "WEBHOOK_ALLOW_NETWORKS": env("REPAIRAPP_WEBHOOK_ALLOW_NETWORKS", ""),
+        # http://host:port: robot requests go through this proxy (CONNECT to the checked
+        # address). HTTPS_PROXY and friends are ignored: they would bypass the check.
+        "WEBHOOK_PROXY": env("REPAIRAPP_WEBHOOK_PROXY", ""),
     }
 
 

@@ -10,6 +10,10 @@ what a refused or failing server answered is never shown back.
 
 REPAIRAPP_WEBHOOK_ALLOW_NETWORKS names networks that are allowed anyway (an on-premises
 robot gateway, the tests' local server).
+
+REPAIRAPP_WEBHOOK_PROXY (http://host:port) sends every robot request through that proxy,
+tunnelled (CONNECT) to the checked address, never to the name. HTTPS_PROXY, http_proxy and
+the like are ignored on purpose: a proxy given a name would resolve it again, past the check.
 """
 
 import http.client
@@ -58,6 +62,22 @@ def networks(text: str) -> list[Network]:
             raise ValueError(f"REPAIRAPP_WEBHOOK_ALLOW_NETWORKS: not a network: {item!r}"
                              ) from None
     return parsed
+
+
+def proxy(text: str) -> tuple[str, int] | None:
+    """Parse REPAIRAPP_WEBHOOK_PROXY ("http://host:port"; empty: connect directly); ValueError
+    says what is wrong."""
+    if not text.strip():
+        return None
+    parts = urlsplit(text.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if parts.scheme != "http" or not parts.hostname or port is None or parts.username \
+            or parts.path not in ("", "/"):
+        raise ValueError(f"REPAIRAPP_WEBHOOK_PROXY: expected http://host:port, got {text!r}")
+    return parts.hostname, port
 
 
 def _embedded_ipv4(ip: Address) -> ipaddress.IPv4Address | None:
@@ -157,16 +177,22 @@ def check(url: str, allow: list[Network] = ()) -> Target:
 
 
 class _PinnedHTTP(http.client.HTTPConnection):
-    """Connects to the checked address while the Host header names the URL's host."""
+    """Connects to the checked address (directly or through a CONNECT tunnel) while the
+    Host header names the URL's host."""
 
-    def __init__(self, target: Target, address: str, timeout: float, connect_timeout: float):
+    def __init__(self, target: Target, address: str, timeout: float, connect_timeout: float,
+                 via: tuple[str, int] | None = None):
         super().__init__(target.host, target.port, timeout=timeout)
         self.address = address
         self.connect_timeout = connect_timeout
+        self.via = via
 
     def connect(self):
-        self.sock = socket.create_connection((self.address, self.port), self.connect_timeout)
+        self.sock = socket.create_connection(self.via or (self.address, self.port),
+                                             self.connect_timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self.via:
+            _tunnel(self.sock, self.address, self.port)
         self._ready()
 
     def _ready(self):
@@ -185,6 +211,21 @@ class _PinnedHTTPS(_PinnedHTTP):
         super()._ready()
 
 
+def _tunnel(sock: socket.socket, address: str, port: int) -> None:
+    """Ask the proxy on `sock` for a tunnel to the checked address; OSError unless it
+    answers 2xx (a proxy that cannot reach that address lets the next one be tried)."""
+    where = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+    sock.sendall(f"CONNECT {where} HTTP/1.1\r\nHost: {where}\r\n\r\n".encode("ascii"))
+    reply = sock.makefile("rb", buffering=0)  # unbuffered: nothing past the header is taken
+    status = reply.readline(1024).split()
+    if len(status) < 2 or not status[1].startswith(b"2"):
+        raise ConnectionError("the proxy did not open a tunnel")
+    for _ in range(100):
+        if reply.readline(8192).strip() == b"":
+            return
+    raise ConnectionError("the proxy's answer has no end")
+
+
 def interleaved(addresses: tuple[str, ...]) -> list[str]:
     """The addresses in the resolver's order, families alternating from the first one
     (RFC 8305): a name with four broken IPv6 addresses still reaches its IPv4 one second."""
@@ -195,17 +236,19 @@ def interleaved(addresses: tuple[str, ...]) -> list[str]:
     return mixed + same[len(other):] + other[len(same):]
 
 
-def post(target: Target, body: bytes, headers: dict[str, str], timeout: float) -> bytes:
+def post(target: Target, body: bytes, headers: dict[str, str], timeout: float,
+         via: tuple[str, int] | None = None) -> bytes:
     """POST to the first checked address that takes the connection; the answer's body if
     the status is 2xx. Failed otherwise ("HTTP 302", "connection failed"): a redirect is
     not followed, and a server's own words are never passed on.
 
     An address that cannot be connected to (refused, unreachable, silent for
     CONNECT_TIMEOUT, TLS handshake broken) is given up for the next one, all within
-    2 x `timeout`; once the request has gone out it is never sent to a second address."""
+    2 x `timeout`; once the request has gone out it is never sent to a second address.
+    `via`: the proxy (host, port) to tunnel through."""
     deadline = time.monotonic() + 2 * timeout
     for address in interleaved(target.addresses):
-        connection = _connected(target, address, timeout, deadline)
+        connection = _connected(target, address, timeout, deadline, via)
         if connection is None:
             continue
         try:
@@ -221,15 +264,15 @@ def post(target: Target, body: bytes, headers: dict[str, str], timeout: float) -
     raise Failed("connection failed")
 
 
-def _connected(target: Target, address: str, timeout: float,
-               deadline: float) -> "_PinnedHTTP | None":
+def _connected(target: Target, address: str, timeout: float, deadline: float,
+               via: tuple[str, int] | None) -> "_PinnedHTTP | None":
     """A connection to `address` (TLS set up for https), or None if this address did not
     take it; Failed when the time is up or the certificate is not the URL host's."""
     left = deadline - time.monotonic()
     if left <= 0:
         raise Failed("connection failed")
     kind = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
-    connection = kind(target, address, timeout, min(CONNECT_TIMEOUT, timeout, left))
+    connection = kind(target, address, timeout, min(CONNECT_TIMEOUT, timeout, left), via)
     try:
         connection.connect()
         return connection
@@ -258,10 +301,11 @@ def _read_by(response: http.client.HTTPResponse, deadline: float) -> bytes:
 
 
 def safe_post(url: str, body: bytes, headers: dict[str, str], timeout: float,
-              allow: list[Network] = ()) -> bytes:
-    """Check the URL, then POST to the address that passed; Refused or Failed."""
+              allow: list[Network] = (), via: tuple[str, int] | None = None) -> bytes:
+    """Check the URL, then POST to the address that passed (through the proxy `via`, if
+    given); Refused or Failed."""
     try:
         target = check(url, allow)
     except OSError:
         raise Failed("connection failed (host name not found)") from None
-    return post(target, body, headers, timeout)
+    return post(target, body, headers, timeout, via)

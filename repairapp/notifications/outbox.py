@@ -75,12 +75,17 @@ def send(delivery: Delivery, smtp: Smtp | None) -> None:
         send_email(smtp, addresses(target), delivery.subject, delivery.body)
     else:
         post_webhook(channel.transport, channel.target, channel.secret, delivery.body,
-                     allow=allowed_networks())
+                     allow=allowed_networks(), via=webhook_proxy())
 
 
 def allowed_networks() -> list[egress.Network]:
     """Private networks a robot may be reached on anyway (REPAIRAPP_WEBHOOK_ALLOW_NETWORKS)."""
     return egress.networks(current_app.config.get("WEBHOOK_ALLOW_NETWORKS", ""))
+
+
+def webhook_proxy() -> tuple[str, int] | None:
+    """The proxy robot requests go through (REPAIRAPP_WEBHOOK_PROXY), None: directly."""
+    return egress.proxy(current_app.config.get("WEBHOOK_PROXY", ""))
 
 
 def outcome(delivery: Delivery, attempt: int, error: SendError | None,

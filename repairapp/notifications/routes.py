@@ -31,8 +31,10 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 @bp.record_once
 def _check_settings(state):
-    """A mistyped REPAIRAPP_WEBHOOK_ALLOW_NETWORKS stops the start, naming the bad entry."""
+    """A mistyped REPAIRAPP_WEBHOOK_ALLOW_NETWORKS or _PROXY stops the start, saying what
+    is wrong."""
     egress.networks(state.app.config.get("WEBHOOK_ALLOW_NETWORKS", ""))
+    egress.proxy(state.app.config.get("WEBHOOK_PROXY", ""))
 
 
 @bp.before_request
@@ -105,7 +107,7 @@ def test(channel_id: int):
             send_email(smtp, outbox.addresses(channel.target), text, text)
         else:
             post_webhook(channel.transport, channel.target, channel.secret, text,
-                         allow=outbox.allowed_networks())
+                         allow=outbox.allowed_networks(), via=outbox.webhook_proxy())
         flash(_("Test message sent."))
     except AddressNotAllowed:
         flash(_("The test message failed: this URL points to a local or private network "

@@ -140,14 +140,16 @@ def _robot_error(answer: bytes) -> str | None:
 
 
 def post_webhook(transport: Transport, url: str, secret: str, text: str,
-                 allow: list[egress.Network] = (), timeout: float = 10) -> None:
-    """Post to a group robot at a public address (or one in `allow`); SendError saying
-    "address not allowed", "HTTP 502", "connection failed" or the robot's error code."""
+                 allow: list[egress.Network] = (), timeout: float = 10,
+                 via: tuple[str, int] | None = None) -> None:
+    """Post to a group robot at a public address (or one in `allow`), through the proxy
+    `via` if given; SendError saying "address not allowed", "HTTP 502", "connection
+    failed" or the robot's error code."""
     url, body = webhook_request(transport, url, secret, text)
     try:
         answer = egress.safe_post(
             url, json.dumps(body, ensure_ascii=False).encode(),
-            {"Content-Type": "application/json; charset=utf-8"}, timeout, allow)
+            {"Content-Type": "application/json; charset=utf-8"}, timeout, allow, via)
     except egress.Refused as refused:
         raise AddressNotAllowed(str(refused)) from None
     except egress.Failed as failed:

@@ -379,3 +379,112 @@ def test_a_bad_allowed_network_stops_the_start(app):
         create_app(config)
     assert egress.networks(" 127.0.0.1/32, fd00::/8 ,") == [
         ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("fd00::/8")]
+
+
+@contextlib.contextmanager
+def _connect_proxy():
+    """A real HTTP proxy on loopback that only tunnels (CONNECT host:port), as corporate
+    proxies do; it records each CONNECT target and answers 502 when it cannot connect."""
+    asked: list[str] = []
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+
+        def pipe(source, sink):
+            with contextlib.suppress(OSError):
+                while data := source.recv(65536):
+                    sink.sendall(data)
+            with contextlib.suppress(OSError):
+                sink.shutdown(socket.SHUT_WR)
+
+        def tunnel(client):
+            with client:
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    if not (data := client.recv(4096)):
+                        return
+                    head += data
+                where = head.split()[1]
+                asked.append(where.decode())
+                host, port = where.decode().rsplit(":", 1)
+                try:
+                    upstream = socket.create_connection((host.strip("[]"), int(port)), 2)
+                except OSError:
+                    client.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+                    return
+                with upstream:
+                    client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    back = threading.Thread(target=pipe, args=(upstream, client), daemon=True)
+                    back.start()
+                    pipe(client, upstream)
+                    back.join(5)
+
+        def serve():
+            with contextlib.suppress(OSError):
+                while True:
+                    client, _ = listener.accept()
+                    threading.Thread(target=tunnel, args=(client,), daemon=True).start()
+
+        threading.Thread(target=serve, daemon=True).start()
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", asked
+        listener.shutdown(socket.SHUT_RDWR)
+
+
+def test_the_outbox_and_test_button_go_through_the_webhook_proxy(app, admin, robot,
+                                                                 monkeypatch):
+    """REPAIRAPP_WEBHOOK_PROXY set: the outbox's message and the test button's reach the
+    robot through the proxy, which was asked for the address that passed the check."""
+    with _connect_proxy() as (url, asked):
+        monkeypatch.setitem(app.config, "WEBHOOK_PROXY", url)
+        db.session.add(Channel(name="desk", transport=Transport.WECOM,
+                               target=robot.hook("desk"), kinds=["new"]))
+        db.session.commit()
+        f.ticket()
+        assert outbox.deliver_due(None) == (1, 0)
+        page = f"/notifications/channels/{db.session.scalar(sa.select(Channel.id))}"
+        admin.post(f"{page}/test", {}, page_url=page)
+    assert asked == [f"127.0.0.1:{_port(robot)}"] * 2 and len(robot.bodies("desk")) == 2
+
+
+def test_through_the_proxy_tls_is_verified_for_the_urls_name(tls_robot):
+    """The tunnel goes to the checked address; SNI and the certificate check still use the
+    URL's name, and the Host header names it too."""
+    with _connect_proxy() as (url, asked):
+        egress.post(_https_target(tls_robot, "robot.test"), b"{}", {}, timeout=5,
+                    via=egress.proxy(url))
+    assert asked == [f"127.0.0.1:{_port(tls_robot)}"]
+    assert tls_robot.names == ["robot.test"]
+    assert tls_robot.headers[0]["Host"].startswith("robot.test:")
+
+
+def test_an_address_the_proxy_cannot_reach_gives_way_to_the_next(robot):
+    """The proxy answers 502 for the first address (nothing listens there): the second one
+    gets the message through it."""
+    with _connect_proxy() as (url, asked):
+        target = egress.Target("http", "robot.test", _port(robot), "/hook",
+                               ("127.0.0.2", "127.0.0.1"))
+        egress.post(target, b"{}", {}, timeout=5, via=egress.proxy(url))
+    assert asked == [f"127.0.0.{n}:{_port(robot)}" for n in (2, 1)]
+    assert len(robot.received) == 1
+
+
+def test_environment_proxies_are_ignored(robot, monkeypatch):
+    """HTTPS_PROXY / http_proxy would be handed the name and resolve it again past the check:
+    the request goes directly, the proxy hears nothing."""
+    with _connect_proxy() as (url, asked):
+        for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY"):
+            monkeypatch.setenv(name, url)
+        post_webhook(Transport.WECOM, robot.hook("desk"), "", "hello",
+                     allow=outbox.allowed_networks())
+    assert asked == [] and len(robot.bodies("desk")) == 1
+
+
+@pytest.mark.parametrize("value", ["127.0.0.1:3128", "https://proxy:3128", "http://proxy",
+                                   "http://user:pw@proxy:3128", "http://proxy:99999"])
+def test_a_bad_webhook_proxy_stops_the_start(app, value):
+    """REPAIRAPP_WEBHOOK_PROXY must be http://host:port; anything else stops the start."""
+    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "WEBHOOK_PROXY": value}
+    with pytest.raises(ValueError, match="REPAIRAPP_WEBHOOK_PROXY"):
+        create_app(config)
+    assert egress.proxy(" http://proxy.corp:3128/ ") == ("proxy.corp", 3128)
+    assert egress.proxy("") is None

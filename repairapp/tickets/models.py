@@ -144,6 +144,13 @@ class Ticket(db.Model):
     responded_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    #: How long the response and the resolution took, stored once when each happens so a
+    #: report never replays calendars: in the plan's working time (pauses excluded) and on
+    #: the wall clock. None until it happens.
+    response_working_minutes: Mapped[int | None]
+    response_wall_minutes: Mapped[int | None]
+    resolution_working_minutes: Mapped[int | None]
+    resolution_wall_minutes: Mapped[int | None]
     #: Optimistic lock: two staff changing the same ticket at once cannot both win.
     version: Mapped[int] = mapped_column(default=1)
 

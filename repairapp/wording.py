@@ -56,6 +56,7 @@ ROLE = {
     Role.ADMIN: _l("Admin"),
     Role.DISPATCHER: _l("Dispatcher"),
     Role.TECHNICIAN: _l("Technician"),
+    Role.MANAGER: _l("Service manager"),
 }
 BILLING = {
     "remote": _l("Remote support, per incident"),

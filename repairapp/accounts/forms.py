@@ -11,7 +11,7 @@ from repairapp.wording import ROLE
 MIN_PASSWORD = 10
 ROLE_CHOICES = [
     SelectChoice(role.value, ROLE[role])
-    for role in (Role.TECHNICIAN, Role.DISPATCHER, Role.ADMIN)
+    for role in (Role.TECHNICIAN, Role.DISPATCHER, Role.MANAGER, Role.ADMIN)
 ]
 
 

@@ -21,6 +21,8 @@ class Role(enum.Enum):
     ADMIN = "admin"
     DISPATCHER = "dispatcher"
     TECHNICIAN = "technician"
+    #: Read-only: reports, the manager's home page and ticket pages, no changes.
+    MANAGER = "manager"
 
 
 class User(UserMixin, db.Model):

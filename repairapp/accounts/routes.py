@@ -33,6 +33,17 @@ def admin_required(view):
     return wrapped
 
 
+def manager_required(view):
+    """Admins and the read-only managers (reports, the manager's home page)."""
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if current_user.role not in (Role.ADMIN, Role.MANAGER):
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:

@@ -121,6 +121,7 @@ def _register_cli(app: Flask) -> None:
     from repairapp.demo import demo_cli
     from repairapp.labels.cli import labels_command
     from repairapp.ops.cli import backup_command, restore_command
+    from repairapp.reports.cli import reports_cli
     from repairapp.sla.cli import sla_cli
     from repairapp.tickets.cli import tickets_cli
 
@@ -130,3 +131,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(sla_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(reports_cli)

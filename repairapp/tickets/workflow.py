@@ -11,6 +11,7 @@ from repairapp.accounts.models import User
 from repairapp.db import utcnow
 from repairapp.extensions import db
 from repairapp.sla.calendar import Calendar, add_working_minutes, working_minutes_between
+from repairapp.tickets import durations
 from repairapp.tickets.models import OPEN_STATUSES, EventKind, Status, Ticket, TicketEvent
 
 
@@ -139,10 +140,12 @@ def change_status(ticket: Ticket, to: Status, actor: Actor, *, user: User | None
     ticket.status = to
     if responding:  # accepting, heading out or starting remote work: the response is made
         ticket.responded_at = now
+        durations.store_response(ticket)
         if ticket.response_due_at and now > ticket.response_due_at:
             ticket.response_breached = True
     elif to is S.RESOLVED:
         ticket.resolved_at = now
+        durations.store_resolution(ticket)  # the last resolution counts (see durations)
         if ticket.resolution_due_at and now > ticket.resolution_due_at:
             ticket.resolution_breached = True
     elif to is S.CLOSED:
@@ -150,6 +153,7 @@ def change_status(ticket: Ticket, to: Status, actor: Actor, *, user: User | None
     if reopen:
         ticket.reopen_count += 1
         ticket.resolved_at = None
+        ticket.resolution_working_minutes = ticket.resolution_wall_minutes = None
     db.session.flush()
     return event
 

@@ -105,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from repairapp.labels.routes import bp as labels_bp
     from repairapp.main import errors
     from repairapp.main.routes import bp as main_bp
+    from repairapp.manager.routes import bp as manager_bp
     from repairapp.notifications.routes import bp as notifications_bp
     from repairapp.sla.routes import bp as sla_bp
     from repairapp.tickets.routes import bp as tickets_bp
@@ -114,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
                labels_bp, assets_bp, customers_bp, contracts_bp, sla_bp,
                notifications_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(manager_bp)
     errors.register(app)
 
 

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from repairapp.accounts.models import User
+from repairapp.accounts.models import Role, User
 from repairapp.contracts.models import Severity
 from repairapp.extensions import db
 from repairapp.sla.billing import Terms
@@ -84,7 +84,10 @@ def _apply(ticket_id: int, change, message: str | None = None, target=None):
 
 @bp.get("/")
 def index():
-    """Staff home: dispatchers get the queue, technicians their jobs."""
+    """Staff home: dispatchers get the queue, managers their overview, technicians their
+    jobs."""
+    if current_user.role is Role.MANAGER:
+        return redirect(url_for("manager.home"))
     return redirect(url_for("dispatch.index" if current_user.is_dispatcher else "jobs.index"))
 
 

@@ -1,0 +1,1 @@
+"""The service manager's home page: backlog, risk, compliance, the worst machines."""

@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from repairapp.main.routes import bp as main_bp
     from repairapp.manager.routes import bp as manager_bp
     from repairapp.notifications.routes import bp as notifications_bp
+    from repairapp.reports.routes import bp as reports_bp
     from repairapp.sla.routes import bp as sla_bp
     from repairapp.tickets.routes import bp as tickets_bp
     from repairapp.tracking.routes import bp as tracking_bp
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
                notifications_bp):
         app.register_blueprint(bp)
     app.register_blueprint(manager_bp)
+    app.register_blueprint(reports_bp)
     errors.register(app)
 
 

@@ -28,6 +28,7 @@ TICKET = (LOGIN, LOGIN, OK, "404", OK, OK)          # the assigned technician an
 DISPATCH_ON_TICKET = (LOGIN, LOGIN, "403", "404", OK, OK)
 PUBLIC = (OK, OK, OK, OK, OK, OK)
 LINK = ("404", OK, OK, OK, OK, OK)                  # whoever holds the tracking link
+REPORTS = (LOGIN, LOGIN, "403", "403", "403", OK)  # admins and managers
 
 #: Check-in and take answer a refusal by going back to the label's page with a message.
 AT_THE_MACHINE = ("intake.check_in", "intake.take")
@@ -89,6 +90,7 @@ TABLE = {
     "notifications.channel":  ADMIN_ONLY,
     "notifications.test":     ADMIN_ONLY,
     "notifications.retry":    ADMIN_ONLY,
+    "reports.index":          REPORTS,
     "accounts.logout":        STAFF,
 }
 

@@ -203,6 +203,9 @@ def urls(app: Flask, world: World, role: str) -> dict[str, list[str]]:
                                       u("notifications.channel", channel_id=w.channel.id)],
             "notifications.test": [u("notifications.test", channel_id=w.channel.id)],
             "notifications.retry": [u("notifications.retry", delivery_id=w.delivery.id)],
+            "reports.index": [u("reports.index"),
+                              u("reports.index", period="", start="2026-03-01",
+                                end="2026-03-31", customer=w.customer.id)],
             # Last: it ends the session every row above uses.
             "accounts.logout": [u("accounts.logout")],
         }

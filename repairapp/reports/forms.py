@@ -1,0 +1,110 @@
+"""The report's filters: a GET form (an address can be bookmarked and shared), so no CSRF."""
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_wtf.i18n import translations as wtforms_translations
+from wtforms import DateField, Form, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from repairapp.accounts.models import Role, User
+from repairapp.assets.models import Asset
+from repairapp.contracts.models import ServicePlan
+from repairapp.customers.models import Customer, Site
+from repairapp.extensions import db
+from repairapp.reports.services import Filters
+from repairapp.tickets.models import Category
+from repairapp.wording import CATEGORY
+
+PERIODS = {
+    "this_month": _l("This month"), "last_month": _l("Last month"),
+    "this_quarter": _l("This quarter"), "last_quarter": _l("Last quarter"),
+    "this_year": _l("This year"), "last_year": _l("Last year"),
+}
+
+
+def period(key: str, today: date) -> tuple[date, date]:
+    """First and last day of a shortcut period around `today`."""
+    if key.endswith("month"):
+        first = today.replace(day=1)
+        if key == "last_month":
+            first = (first - timedelta(days=1)).replace(day=1)
+        return first, _month_end(first, 1)
+    if key.endswith("quarter"):
+        first = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+        if key == "last_quarter":
+            first = (first - timedelta(days=1)).replace(day=1)
+            first = first.replace(month=(first.month - 1) // 3 * 3 + 1)
+        return first, _month_end(first, 3)
+    year = today.year - (key == "last_year")
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def _month_end(first: date, months: int) -> date:
+    month = first.month - 1 + months
+    return date(first.year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+def _choices(query) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in db.session.execute(query)]
+
+
+class ReportForm(Form):
+    period = SelectField(_l("Period"), choices=[SelectChoice("", _l("Dates below"))] + [
+        SelectChoice(key, label) for key, label in PERIODS.items()], default="this_month")
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
+    customer = SelectField(_l("Customer"), coerce=int, default=0)
+    site = SelectField(_l("Site"), coerce=int, default=0)
+    plan = SelectField(_l("Plan"), coerce=int, default=0)
+    model = SelectField(_l("Model"), default="")
+    category = SelectField(_l("Category"), default="")
+    technician = SelectField(_l("Technician"), coerce=int, default=0)
+
+    class Meta:
+        def get_translations(self, form):
+            return wtforms_translations  # WTForms' own messages in the visitor's language
+
+    def __init__(self, formdata):
+        super().__init__(formdata)
+        everyone = [SelectChoice(0, _l("All"))]
+        self.customer.choices = everyone + _choices(
+            sa.select(Customer.id, Customer.name).order_by(Customer.name))
+        self.site.choices = everyone + _choices(
+            sa.select(Site.id, Customer.name + " · " + Site.name).join(Customer)
+            .order_by(Customer.name, Site.name))
+        self.plan.choices = everyone + _choices(
+            sa.select(ServicePlan.id, ServicePlan.name).order_by(ServicePlan.name))
+        self.model.choices = [SelectChoice("", _l("All"))] + _choices(
+            sa.select(Asset.model, Asset.model).where(Asset.model != "").distinct()
+            .order_by(Asset.model))
+        self.category.choices = [SelectChoice("", _l("All"))] + [
+            SelectChoice(c.value, CATEGORY[c]) for c in Category]
+        self.technician.choices = everyone + _choices(
+            sa.select(User.id, User.name).where(User.role == Role.TECHNICIAN)
+            .order_by(User.name))
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators) or self.period.data:
+            return not self.errors
+        start, end = self.start.data, self.end.data
+        if not (start and end):
+            self.end.errors.append(_l("Choose a period, or both dates."))
+        elif end < start:
+            self.end.errors.append(_l("The end is before the start."))
+        elif (end - start).days > 3660:
+            self.end.errors.append(_l("At most ten years at a time."))
+        return not self.errors
+
+    def filters(self, today: date) -> Filters:
+        """The chosen filters (call after validate); a shortcut wins over the dates."""
+        if self.period.data:
+            start, end = period(self.period.data, today)
+        else:
+            start, end = self.start.data, self.end.data
+        return Filters(start, end, self.customer.data or None, self.site.data or None,
+                       self.plan.data or None, self.model.data or "",
+                       Category(self.category.data) if self.category.data else None,
+                       self.technician.data or None)

@@ -55,6 +55,26 @@ def _print_links(base_url: str) -> None:
         click.echo(f"  {url_on(base_url, 'tracking.show', token=ticket.tracking_token)}")
 
 
+@demo_cli.command("history")
+@click.option("--tickets", type=click.IntRange(0, 10_000_000), default=1000, show_default=True,
+              help="Tickets to add.")
+@click.option("--assets", type=click.IntRange(1, 1_000_000), default=100, show_default=True,
+              help="Machines to add (with customers, sites, contracts and technicians).")
+@click.option("--months", type=click.IntRange(1, 60), default=12, show_default=True,
+              help="How far back the tickets go.")
+@click.option("--seed", type=int, default=DEMO_SEED, show_default=True,
+              help="The same seed on the same database adds the same history.")
+def history_command(tickets: int, assets: int, months: int, seed: int) -> None:
+    """Add a realistic service history, for demos and benchmarks (loads the demo first
+    into an empty database)."""
+    from repairapp.demo.bulk import add_history
+
+    added = add_history(tickets, assets, seed, months=months)
+    db.session.commit()
+    click.echo("Added: " + ", ".join(f"{n} {name}" for name, n in added.counts.items()))
+    click.echo(f"in {added.seconds:.1f} s")
+
+
 @demo_cli.command("load")
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
               help="Where phones reach the server; a wildcard host (0.0.0.0) becomes this "

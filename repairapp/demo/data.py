@@ -134,17 +134,22 @@ def _staff() -> list[User]:
     return users
 
 
-def load_demo(now: datetime | None = None, seed: int = DEMO_SEED) -> list[Asset]:
-    """Fill an empty database with the demo as of `now`; returns the assets."""
-    now = now or utcnow()
-    today = now.astimezone(ZoneInfo("Asia/Shanghai")).date()
+def load_plans_and_staff() -> tuple[list[ServicePlan], list[User]]:
+    """The demo's plans with their calendars and its four staff accounts."""
     plans = [_plan(*p) for p in PLANS]
     calendars = _calendars()
     for plan in plans:
         if plan.service_level in PLAN_CALENDAR:
             plan.calendar = calendars[PLAN_CALENDAR[plan.service_level]]
     db.session.add_all(plans)
-    staff = _staff()
+    return plans, _staff()
+
+
+def load_demo(now: datetime | None = None, seed: int = DEMO_SEED) -> list[Asset]:
+    """Fill an empty database with the demo as of `now`; returns the assets."""
+    now = now or utcnow()
+    today = now.astimezone(ZoneInfo("Asia/Shanghai")).date()
+    plans, staff = load_plans_and_staff()
     sites = _customers()
     assets, tiers = _assets(sites, today)
     _contracts(assets, tiers, plans, today)

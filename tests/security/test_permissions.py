@@ -22,19 +22,22 @@ from security import world
 from security.world import ROLES
 
 OK, LOGIN, REFUSED = "ok", "login", "refused"
-ADMIN_ONLY = (LOGIN, LOGIN, "403", "403", "403", OK)
-STAFF = (LOGIN, LOGIN, OK, OK, OK, OK)
-TICKET = (LOGIN, LOGIN, OK, "404", OK, OK)          # the assigned technician and dispatch
-DISPATCH_ON_TICKET = (LOGIN, LOGIN, "403", "404", OK, OK)
-PUBLIC = (OK, OK, OK, OK, OK, OK)
-LINK = ("404", OK, OK, OK, OK, OK)                  # whoever holds the tracking link
-REPORTS = (LOGIN, LOGIN, "403", "403", "403", OK)  # admins and managers
+ADMIN_ONLY = (LOGIN, LOGIN, "403", "403", "403", OK, "403")
+STAFF = (LOGIN, LOGIN, OK, OK, OK, OK, OK)
+#: The assigned technician and dispatch; managers read every ticket and change none.
+TICKET_PAGE = (LOGIN, LOGIN, OK, "404", OK, OK, OK)
+TICKET = (LOGIN, LOGIN, OK, "404", OK, OK, "403")
+DISPATCH_ON_TICKET = (LOGIN, LOGIN, "403", "404", OK, OK, "403")
+PUBLIC = (OK, OK, OK, OK, OK, OK, OK)
+LINK = ("404", OK, OK, OK, OK, OK, OK)              # whoever holds the tracking link
+MANAGERS = (LOGIN, LOGIN, "403", "403", "403", OK, OK)  # admins and managers
+REPORTS = (LOGIN, LOGIN, "403", "403", "403", OK, OK)  # admins and managers
 
 #: Check-in and take answer a refusal by going back to the label's page with a message.
 AT_THE_MACHINE = ("intake.check_in", "intake.take")
 
 TABLE = {
-    #                         anonymous link  technician other_tech dispatcher admin
+    #                         anonymous link  technician other_tech dispatcher admin manager
     "main.index":             PUBLIC,
     "main.confirm_language":  PUBLIC,
     "main.set_language":      PUBLIC,
@@ -44,23 +47,24 @@ TABLE = {
     "accounts.edit_user":     ADMIN_ONLY,
     "intake.scan":            PUBLIC,
     "intake.add_info":        PUBLIC,
-    "intake.check_in":        (LOGIN, LOGIN, OK, REFUSED, REFUSED, REFUSED),
-    "intake.take":            (LOGIN, LOGIN, OK, OK, REFUSED, REFUSED),
+    "intake.check_in":        (LOGIN, LOGIN, OK, REFUSED, REFUSED, REFUSED, REFUSED),
+    "intake.take":            (LOGIN, LOGIN, OK, OK, REFUSED, REFUSED, REFUSED),
     "tracking.show":          LINK,
     "tracking.submitted":     LINK,
     "tracking.confirm":       LINK,
     "tracking.reopen":        LINK,
     "tickets.index":          STAFF,
     "jobs.index":             STAFF,
-    "tickets.detail":         TICKET,
-    "tickets.photo":          TICKET,
+    "tickets.detail":         TICKET_PAGE,
+    "tickets.photo":          TICKET_PAGE,
     "tickets.change":         TICKET,
     "tickets.log_work":       TICKET,
     "tickets.triage":         DISPATCH_ON_TICKET,
     "tickets.merge":          DISPATCH_ON_TICKET,
     "tickets.resolve":        TICKET,
     "tickets.assign":         TICKET,
-    "dispatch.index":         (LOGIN, LOGIN, "403", "403", OK, OK),
+    "dispatch.index":         (LOGIN, LOGIN, "403", "403", OK, OK, "403"),
+    "manager.home":           MANAGERS,
     "assets.index":           ADMIN_ONLY,
     "assets.new":             ADMIN_ONLY,
     "assets.edit":            ADMIN_ONLY,

@@ -28,9 +28,10 @@ from repairapp.tickets.photos import reencode
 
 #: The columns of the permission table; a new role is one more name here and one more
 #: column there.
-ROLES = ("anonymous", "link_holder", "technician", "other_technician", "dispatcher", "admin")
+ROLES = ("anonymous", "link_holder", "technician", "other_technician", "dispatcher", "admin",
+         "manager")
 STAFF_ROLE = {"technician": "tech", "other_technician": "other_tech",
-              "dispatcher": "dispatcher", "admin": "admin"}
+              "dispatcher": "dispatcher", "admin": "admin", "manager": "manager"}
 WRONG_TOKEN = "not-a-real-tracking-token-000000"
 
 
@@ -40,6 +41,7 @@ class World:
 
     admin: User
     dispatcher: User
+    manager: User
     tech: User
     other_tech: User
     spare: User          #: an account for the admin's edit page
@@ -76,7 +78,7 @@ def _photo():
 
 def build() -> World:
     """One of everything, committed (requests see it from their own session)."""
-    users = {role: f.user(role) for role in (Role.ADMIN, Role.DISPATCHER)}
+    users = {role: f.user(role) for role in (Role.ADMIN, Role.DISPATCHER, Role.MANAGER)}
     tech, other_tech, spare = f.user(), f.user(), f.user()
     site = f.site()
     asset, relabel = f.asset(site=site), f.asset(site=site)
@@ -96,7 +98,8 @@ def build() -> World:
                         subject="s", body="b", attempts=1)  # failed once: "Retry now"
     db.session.add_all([calendar, spare_calendar, day, channel, delivery])
     db.session.commit()
-    return World(admin=users[Role.ADMIN], dispatcher=users[Role.DISPATCHER], tech=tech,
+    return World(admin=users[Role.ADMIN], dispatcher=users[Role.DISPATCHER],
+                 manager=users[Role.MANAGER], tech=tech,
                  other_tech=other_tech, spare=spare, customer=site.customer, site=site,
                  asset=asset, relabel=relabel, plan=plans["A"], contract=contract,
                  ticket=ticket, duplicate=duplicate, unassigned=unassigned,
@@ -171,6 +174,7 @@ def urls(app: Flask, world: World, role: str) -> dict[str, list[str]]:
             "tickets.merge": [u("tickets.merge", ticket_id=w.duplicate.id)],
             "jobs.index": [u("jobs.index")],
             "dispatch.index": [u("dispatch.index")],
+            "manager.home": [u("manager.home")],
             "assets.index": [u("assets.index")],
             "assets.new": [u("assets.new")],
             "assets.edit": [u("assets.edit", asset_id=w.asset.id)],

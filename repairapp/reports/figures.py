@@ -4,14 +4,15 @@ shows them and the downloads write them, so both always hold the same numbers.""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from repairapp.reports import charts, services
+from repairapp.reports import charts, quality, services
 from repairapp.reports.services import Filters
 from repairapp.tickets.models import Category
-from repairapp.wording import CATEGORY, SEVERITY
+from repairapp.wording import BILLING, CATEGORY, SEVERITY
 
 
 @dataclass
@@ -115,12 +116,85 @@ def _compliance(flt: Filters) -> Table:
     return table
 
 
+def _quality(flt: Filters) -> Table:
+    q = quality.quality(flt)
+    rate = lambda n, of: round(100 * n / of, 1) if of else None  # noqa: E731
+    table = Table("quality", _l("Fixes, reopens and duplicates"),
+                  [_l("Figure"), _l("Tickets"), _l("Out of"), _l("Rate %")],
+                  note=_l("First-time fix: resolved with at most one on-site visit and never "
+                          "reopened, out of the tickets resolved. Reopened: out of the "
+                          "tickets resolved. Duplicates: out of the tickets filed."))
+    table.rows = [[str(_l("First-time fix")), q.first_time_fixed, q.resolved,
+                   rate(q.first_time_fixed, q.resolved)],
+                  [str(_l("Reopened")), q.reopened, q.resolved, rate(q.reopened, q.resolved)],
+                  [str(_l("Duplicates")), q.duplicates, q.filed, rate(q.duplicates, q.filed)]]
+    table.chart = charts.bars(str(table.title), [(r[0], r[3] or 0) for r in table.rows])
+    return table
+
+
+def _satisfaction(flt: Filters) -> Table:
+    s = quality.satisfaction(flt)
+    table = Table("satisfaction", _l("Satisfaction"), [_l("Stars"), _l("Tickets")],
+                  note=_l("Average %(average)s from %(rated)d ratings; %(share)s%% of the "
+                          "%(finished)d finished tickets were rated.",
+                          average="—" if s.average is None else f"{s.average:.2f}",
+                          rated=s.rated, finished=s.finished,
+                          share="—" if not s.finished else
+                          f"{100 * s.rated / s.finished:.1f}"))
+    table.rows = [[n, s.by_stars[n]] for n in range(5, 0, -1)]
+    table.chart = charts.bars(str(table.title), [("★" * n, s.by_stars[n])
+                                                 for n in range(5, 0, -1)])
+    return table
+
+
+def _technicians(flt: Filters) -> Table:
+    table = Table("technicians", _l("Technicians"),
+                  [_l("Technician"), _l("Jobs"), _l("Resolved"), _l("Minutes logged"),
+                   _l("Visits"), _l("Resolution compliance %")],
+                  note=_l("Jobs: tickets filed in the period and assigned to them; minutes "
+                          "and visits: logged in the period."))
+    for t in quality.technicians(flt):
+        table.rows.append([t.name, t.jobs, t.resolved, t.minutes, t.visits,
+                           _percent(services.Compliance.rate(t.resolution_met,
+                                                             t.resolution_decided))])
+    if table.rows:
+        table.chart = charts.bars(str(_l("Jobs")), [(r[0], r[1]) for r in table.rows[:15]])
+    return table
+
+
+def _chargeable(flt: Filters) -> Table:
+    table = Table("chargeable", _l("Chargeable work"),
+                  [_l("Kind"), _l("Quantity"), _l("Amount (tax included)")])
+    rows = quality.chargeable(flt)
+    table.rows = [[str(BILLING.get(kind, kind)), q, a] for kind, q, a in rows]
+    if rows:
+        table.rows.append([str(_l("Total")), None, sum((a for _, _, a in rows),
+                                                       Decimal("0.00"))])
+        table.chart = charts.bars(str(table.title), [(r[0], float(r[2]))
+                                                     for r in table.rows[:-1]])
+    return table
+
+
+def _repeated(flt: Filters) -> Table:
+    table = Table("repeated", _l("Machines that failed 3 or more times in 90 days"),
+                  [_l("Tag"), _l("Name"), _l("Model"), _l("Tickets")],
+                  note=_l("Tickets filed in the 90 days up to the period's end, duplicates "
+                          "aside."))
+    table.rows = [list(r) for r in quality.repeated(flt)]
+    return table
+
+
 #: Every table of the report, in page order, by key.
 TABLES: dict[str, Callable[[Filters], Table]] = {
     "volume": _volume,
     **{"by_" + by: _distribution(by) for by in BY},
     "durations": _durations,
     "compliance": _compliance,
+    "quality": _quality,
+    "satisfaction": _satisfaction,
+    "technicians": _technicians,
+    "chargeable": _chargeable,
+    "repeated": _repeated,
 }
 
 

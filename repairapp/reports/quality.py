@@ -1,0 +1,139 @@
+"""Figures on the quality of the work: fixes, ratings, technicians, chargeable amounts and
+machines that keep failing. Each one SQL aggregation over the filtered tickets."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from repairapp.accounts.models import User
+from repairapp.assets.models import Asset
+from repairapp.extensions import db
+from repairapp.reports.services import Filters, filed, matching, tickets
+from repairapp.tickets.models import BillableItem, EventKind, Ticket, TicketEvent, WorkLog
+
+
+def _count(condition):
+    return sa.func.sum(sa.case((condition, 1), else_=0))
+
+
+def _visits():
+    """On-site visits to a ticket: its check-ins."""
+    return (sa.select(sa.func.count(TicketEvent.id))
+            .where(TicketEvent.ticket_id == Ticket.id, TicketEvent.kind == EventKind.CHECK_IN)
+            .scalar_subquery())
+
+
+@dataclass(frozen=True)
+class Quality:
+    filed: int
+    resolved: int
+    first_time_fixed: int
+    reopened: int
+    duplicates: int
+
+
+def quality(flt: Filters) -> Quality:
+    """Of the tickets filed in the period: resolved (now), fixed the first time (resolved
+    with at most one on-site visit and never reopened), reopened at least once, duplicates
+    (merged into an earlier ticket)."""
+    resolved = Ticket.resolved_at.is_not(None)
+    row = db.session.execute(tickets(
+        sa.func.count(Ticket.id), _count(resolved),
+        _count(sa.and_(resolved, Ticket.reopen_count == 0, _visits() <= 1)),
+        _count(Ticket.reopen_count > 0), _count(Ticket.merged_into_id.is_not(None)))
+        .where(*filed(flt))).one()
+    return Quality(*(int(v or 0) for v in row))
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    finished: int
+    rated: int
+    average: float | None
+    by_stars: dict[int, int]
+
+
+def satisfaction(flt: Filters) -> Satisfaction:
+    """Ratings of the tickets filed in the period: the average, how many gave each number of
+    stars, and the share of finished tickets (resolved or closed, duplicates aside) rated."""
+    finished = sa.and_(sa.or_(Ticket.resolved_at.is_not(None), Ticket.closed_at.is_not(None)),
+                       Ticket.merged_into_id.is_(None))
+    row = db.session.execute(tickets(
+        _count(finished), sa.func.count(Ticket.rating), sa.func.avg(Ticket.rating),
+        *(_count(Ticket.rating == n) for n in range(1, 6))).where(*filed(flt))).one()
+    return Satisfaction(int(row[0] or 0), int(row[1] or 0),
+                        None if row[2] is None else float(row[2]),
+                        {n: int(row[2 + n] or 0) for n in range(1, 6)})
+
+
+@dataclass(frozen=True)
+class Technician:
+    name: str
+    jobs: int = 0
+    resolved: int = 0
+    minutes: int = 0
+    visits: int = 0
+    resolution_decided: int = 0
+    resolution_met: int = 0
+
+
+def technicians(flt: Filters) -> list[Technician]:
+    """Per technician: the period's tickets assigned to them and resolved, the resolution
+    targets decided and met among those, and the minutes they logged and visits they made
+    in the period on tickets that match the filters (whenever those were filed)."""
+    decided = sa.and_(Ticket.resolution_due_at.is_not(None),
+                      sa.or_(Ticket.resolution_breached, Ticket.resolved_at.is_not(None)))
+    jobs = db.session.execute(tickets(
+        Ticket.assignee_id, sa.func.count(Ticket.id), _count(Ticket.resolved_at.is_not(None)),
+        _count(decided), _count(sa.and_(decided, sa.not_(Ticket.resolution_breached))))
+        .where(*filed(flt), Ticket.assignee_id.is_not(None)).group_by(Ticket.assignee_id))
+    in_period = lambda column: (column >= flt.since, column < flt.until)  # noqa: E731
+    minutes = db.session.execute(tickets(WorkLog.user_id, sa.func.sum(WorkLog.minutes))
+                                 .join(WorkLog, WorkLog.ticket_id == Ticket.id)
+                                 .where(*in_period(WorkLog.created_at), *matching(flt))
+                                 .group_by(WorkLog.user_id))
+    visits = db.session.execute(tickets(TicketEvent.actor_id, sa.func.count(TicketEvent.id))
+                                .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
+                                .where(TicketEvent.kind == EventKind.CHECK_IN,
+                                       *in_period(TicketEvent.created_at), *matching(flt))
+                                .group_by(TicketEvent.actor_id))
+    people: dict[int, dict] = {}
+    for user_id, n, done, dec, met in jobs:
+        people.setdefault(user_id, {}).update(jobs=n, resolved=int(done or 0),
+                                              resolution_decided=int(dec or 0),
+                                              resolution_met=int(met or 0))
+    for user_id, total in minutes:
+        people.setdefault(user_id, {})["minutes"] = int(total or 0)
+    for user_id, n in visits:
+        if user_id is not None:
+            people.setdefault(user_id, {})["visits"] = n
+    names = dict(db.session.execute(sa.select(User.id, User.name).where(
+        User.id.in_(people))).all()) if people else {}
+    return sorted((Technician(names.get(i, "?"), **v) for i, v in people.items()),
+                  key=lambda t: (-t.jobs, t.name))
+
+
+def chargeable(flt: Filters) -> list[tuple[str, Decimal, Decimal]]:
+    """Billable items of the tickets filed in the period, per kind: quantity and amount
+    (parts quoted separately have no amount and add none)."""
+    rows = db.session.execute(tickets(
+        BillableItem.kind, sa.func.sum(BillableItem.quantity),
+        sa.func.coalesce(sa.func.sum(BillableItem.amount), 0))
+        .join(BillableItem, BillableItem.ticket_id == Ticket.id)
+        .where(*filed(flt)).group_by(BillableItem.kind).order_by(BillableItem.kind))
+    return [(kind, Decimal(q), Decimal(a).quantize(Decimal("0.01"))) for kind, q, a in rows]
+
+
+def repeated(flt: Filters, times: int = 3, days: int = 90) -> list[tuple[str, str, str, int]]:
+    """Machines with `times` or more tickets (duplicates aside) filed in the `days` days up
+    to the period's end: tag, name, model and how many, most first."""
+    count = sa.func.count(Ticket.id)
+    rows = db.session.execute(
+        tickets(Asset.tag, Asset.name, Asset.model, count)
+        .where(Ticket.created_at >= flt.until - timedelta(days=days),
+               Ticket.created_at < flt.until, Ticket.merged_into_id.is_(None), *matching(flt))
+        .group_by(Asset.id, Asset.tag, Asset.name, Asset.model)
+        .having(count >= times).order_by(count.desc(), Asset.tag))
+    return [tuple(r) for r in rows]

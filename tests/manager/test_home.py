@@ -134,6 +134,7 @@ def test_the_page_for_a_manager(client, auth, machine):
     assert client.get(response.location).location.endswith("/manager/")
     page = client.get("/manager/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "3 open tickets" in page and late.number in page and m.tag in page
+    assert 'href="/reports/"' in page  # the menu
     ticket_page = client.get(f"/tickets/{late.id}", headers={"Accept-Language": "en"})
     assert f'href="/tickets/{late.id}"' in page and ticket_page.status_code == 200
     assert 'action="/tickets/' not in ticket_page.get_data(as_text=True)  # read-only

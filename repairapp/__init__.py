@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from repairapp.contracts.routes import bp as contracts_bp
     from repairapp.customers.routes import bp as customers_bp
     from repairapp.dispatch.routes import bp as dispatch_bp
+    from repairapp.followups.routes import bp as followups_bp
     from repairapp.intake.routes import bp as intake_bp
     from repairapp.jobs.routes import bp as jobs_bp
     from repairapp.labels.routes import bp as labels_bp
@@ -113,7 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from repairapp.tracking.routes import bp as tracking_bp
 
     for bp in (main_bp, accounts_bp, intake_bp, tracking_bp, tickets_bp, jobs_bp, dispatch_bp,
-               labels_bp, assets_bp, customers_bp, contracts_bp, sla_bp,
+               labels_bp, assets_bp, customers_bp, contracts_bp, sla_bp, followups_bp,
                notifications_bp):
         app.register_blueprint(bp)
     app.register_blueprint(manager_bp)

@@ -80,6 +80,8 @@ def from_environment(instance_path: str) -> dict:
         "TAX_RATE_PERCENT": Decimal(env("REPAIRAPP_TAX_RATE_PERCENT", "6")),
         # Resolved tickets the requester never confirms close themselves after this many days.
         "AUTOCLOSE_DAYS": int(env("REPAIRAPP_AUTOCLOSE_DAYS", "7")),
+        # A closed ticket's follow-up call (and a complaint's answer) is due this many days on.
+        "FOLLOWUP_DAYS": int(env("REPAIRAPP_FOLLOWUP_DAYS", "3")),
         # Rate limits ("N/period"; empty: off), counted in the database for every worker:
         # requests filed or added to from one address, log-ins per address and per account.
         "RATE_LIMIT_FILING": env("REPAIRAPP_RATE_LIMIT_FILING", "20/10 minutes"),

@@ -10,6 +10,7 @@ from repairapp.main.phones import phone_number
 
 class CustomerForm(StaffForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    is_key = BooleanField(_l("Key customer (monthly follow-up call)"))
     is_archived = BooleanField(_l("Archived"))
 
 

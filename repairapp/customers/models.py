@@ -18,6 +18,8 @@ class Customer(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     #: Archived records leave lists and pickers; their history stays.
     is_archived: Mapped[bool] = mapped_column(default=False)
+    #: A key customer: the desk calls them every month, ticket or not (follow-ups).
+    is_key: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     sites: Mapped[list["Site"]] = relationship(back_populates="customer", order_by="Site.name")

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from repairapp.contracts.models import Severity
 from repairapp.db import utcnow
 from repairapp.extensions import db
+from repairapp.followups.services import key_customer_tasks
 from repairapp.intake import services as held_photos
 from repairapp.main.ratelimit import purge_expired
 from repairapp.notifications import outbox
@@ -30,6 +31,7 @@ def sweep_command() -> None:
     sent, failed = outbox.deliver_due(Smtp.from_config(config))
     purge_expired()  # old rate-limit counters
     held_photos.purge()  # photos of request forms abandoned with a mistake
+    key_customer_tasks()  # this month's follow-up call to each key customer, once
     db.session.commit()
     found = ", ".join(f"{kind.value} {n}" for kind, n in counts.items()) or "nothing new"
     click.echo(f"deadlines: {found}; notifications sent {sent}, failed {failed}")

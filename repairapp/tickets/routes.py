@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from repairapp.accounts.models import Role, User
 from repairapp.contracts.models import Severity
 from repairapp.extensions import db
+from repairapp.followups import services as followups
 from repairapp.sla.billing import Terms
 from repairapp.tickets import work
 from repairapp.tickets.forms import (
@@ -111,9 +112,13 @@ def change(ticket_id: int):
     if form.to.data == Status.RESOLVED.value:  # needs the resolution form
         return redirect(url_for(".detail", ticket_id=ticket_id, _anchor="resolve"))
     start, to = ticket.status, Status(form.to.data)
-    return _apply(ticket_id, lambda: change_status(
-        ticket, to, actor_for(current_user, ticket), user=current_user,
-        note=(form.note.data or "").strip()), moved_message(start, to, is_public(start, to)))
+
+    def move():
+        change_status(ticket, to, actor_for(current_user, ticket), user=current_user,
+                      note=(form.note.data or "").strip())
+        if to is Status.CLOSED:  # closed by the desk: the follow-up call is still owed
+            followups.task_for_closed(ticket)
+    return _apply(ticket_id, move, moved_message(start, to, is_public(start, to)))
 
 
 def _rerender(ticket: Ticket, **forms):

@@ -10,6 +10,7 @@ from repairapp.accounts.models import Role, User
 from repairapp.contracts.models import Severity
 from repairapp.db import utcnow
 from repairapp.extensions import db
+from repairapp.followups import services as followups
 from repairapp.notifications.models import NotificationKind
 from repairapp.notifications.services import announce
 from repairapp.sla.billing import Terms, items_for
@@ -202,7 +203,7 @@ def confirm_fixed(ticket: Ticket, *, rating: int, comment: str = "") -> TicketEv
     ticket.rating, ticket.rating_comment = rating, comment
     event = record(ticket, EventKind.RATED, None, actor_name=ticket.requester_name,
                    to_value=str(rating), note=comment, public=True)
-    db.session.flush()
+    followups.task_for_closed(ticket)  # rated: the follow-up is done by the requester
     return event
 
 
@@ -221,8 +222,11 @@ def resolved_before(cutoff: datetime) -> list[int]:
 
 
 def auto_close(ticket: Ticket, now: datetime | None = None) -> TicketEvent:
-    """Close a ticket the requester left unconfirmed too long (the timeline says "system")."""
-    return change_status(ticket, Status.CLOSED, Actor.SYSTEM, now=now)
+    """Close a ticket the requester left unconfirmed too long (the timeline says "system");
+    the desk gets its follow-up task."""
+    event = change_status(ticket, Status.CLOSED, Actor.SYSTEM, now=now)
+    followups.task_for_closed(ticket)
+    return event
 
 
 def autoclose_cutoff(days: int, now: datetime | None = None) -> datetime:

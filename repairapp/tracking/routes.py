@@ -5,6 +5,10 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from repairapp.extensions import csrf, db
+from repairapp.followups import services as followups
+from repairapp.followups.forms import ComplaintForm
+from repairapp.followups.models import ComplaintSource
+from repairapp.main.ratelimit import allow
 from repairapp.tickets import services as tickets
 from repairapp.tickets import work
 from repairapp.tickets.merge import followed
@@ -28,11 +32,13 @@ def _shown(ticket) -> dict:
             "awaited": awaited(ticket), "done_note": note_for_customer(ticket)}
 
 
-def _render(ticket, confirm_form=None, reopen_form=None, status: int = 200):
+def _render(ticket, confirm_form=None, reopen_form=None, complaint_form=None,
+            status: int = 200):
     return render_template(
         "tracking/show.html", **_shown(ticket),
         confirm_form=confirm_form or ConfirmForm(formdata=None),
-        reopen_form=reopen_form or ReopenForm(formdata=None)), status
+        reopen_form=reopen_form or ReopenForm(formdata=None),
+        complaint_form=complaint_form or ComplaintForm(formdata=None)), status
 
 
 @bp.get("/<token>")
@@ -81,3 +87,22 @@ def confirm(token: str):
 def reopen(token: str):
     return _verdict(token, ReopenForm(), "reopen_form",
                     lambda t, f: work.reopen_by_requester(t, f.note.data.strip()))
+
+
+@bp.post("/<token>/complain")
+@csrf.exempt
+def complain(token: str):
+    """The requester complains about the service; the desk owns it from here."""
+    ticket = _ticket_or_404(token)
+    form = ComplaintForm()
+    if not allow("RATE_LIMIT_FILING"):  # public posts share the filing limit
+        flash(_("Too many requests from this network just now. Wait a few minutes, then send "
+                "it again; what you typed is kept."), "error")
+        return _render(ticket, complaint_form=form, status=429)
+    if not form.validate_on_submit():
+        return _render(ticket, complaint_form=form, status=422)
+    followups.complain(source=ComplaintSource.TRACKING, ticket=ticket,
+                       description=form.description.data.strip())
+    db.session.commit()
+    flash(_("We are sorry. Your complaint was passed to our service desk; they will call you."))
+    return redirect(url_for(".show", token=token))

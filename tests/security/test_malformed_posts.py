@@ -67,6 +67,12 @@ FORMS = {
               "/tickets/{w.duplicate.id}/merge"),
         _spec("merge from the queue", "/dispatch/", "/tickets/{w.unassigned_too.id}/merge",
               absent_ok=("next",)),
+        _spec("record a follow-up", "/followups/{w.follow_up.id}"),
+        _spec("log a complaint", "/followups/complaints/new",
+              typed={"caller_name": "Li", "description": "Nobody called back"}),
+        _spec("log a complaint about a ticket", "/followups/complaints/new?ticket={w.ticket.id}",
+              typed={"description": "Came late"}),
+        _spec("settle a complaint", "/followups/complaints/{w.complaint.id}"),
     ],
     "admin": [
         _spec("new account", "/accounts/users", typed={
@@ -194,7 +200,7 @@ def test_every_staff_post_endpoint_has_a_form_here(app):
     """A new staff form joins the sweep: every POST endpoint a member of staff uses is named
     (the public ones, the log-in and the language switch excepted)."""
     public = {"accounts.login", "intake.scan", "intake.add_info", "tracking.confirm",
-              "tracking.reopen"}
+              "tracking.reopen", "tracking.complain"}
     w = world.build()
     covered = set()
     for specs in FORMS.values():

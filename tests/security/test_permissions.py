@@ -31,6 +31,7 @@ DISPATCH_ON_TICKET = (LOGIN, LOGIN, "403", "404", OK, OK, "403")
 PUBLIC = (OK, OK, OK, OK, OK, OK, OK)
 LINK = ("404", OK, OK, OK, OK, OK, OK)              # whoever holds the tracking link
 MANAGERS = (LOGIN, LOGIN, "403", "403", "403", OK, OK)  # admins and managers
+DESK = (LOGIN, LOGIN, "403", "403", OK, OK, "403")  # dispatchers and admins
 REPORTS = (LOGIN, LOGIN, "403", "403", "403", OK, OK)  # admins and managers
 
 #: Check-in and take answer a refusal by going back to the label's page with a message.
@@ -53,6 +54,7 @@ TABLE = {
     "tracking.submitted":     LINK,
     "tracking.confirm":       LINK,
     "tracking.reopen":        LINK,
+    "tracking.complain":      LINK,
     "tickets.index":          STAFF,
     "jobs.index":             STAFF,
     "tickets.detail":         TICKET_PAGE,
@@ -95,6 +97,11 @@ TABLE = {
     "notifications.test":     ADMIN_ONLY,
     "notifications.retry":    ADMIN_ONLY,
     "reports.index":          REPORTS,
+    "followups.index":        DESK,
+    "followups.record":       DESK,
+    "followups.complaints":   DESK,
+    "followups.new_complaint": DESK,
+    "followups.complaint":    DESK,
     "accounts.logout":        STAFF,
 }
 

@@ -20,7 +20,9 @@ from repairapp.accounts.models import Role, User
 from repairapp.assets.models import Asset
 from repairapp.contracts.models import Contract, ServicePlan
 from repairapp.customers.models import Customer, Site
+from repairapp.db import utcnow
 from repairapp.extensions import db
+from repairapp.followups.models import Complaint, ComplaintSource, FollowUp, FollowUpKind
 from repairapp.notifications.models import STAFF_KINDS, Channel, Delivery, Notification, Transport
 from repairapp.sla.models import CalendarDay, ServiceCalendar
 from repairapp.tickets.models import Status, Ticket
@@ -60,6 +62,8 @@ class World:
     day: CalendarDay
     channel: Channel
     delivery: Delivery
+    follow_up: FollowUp  #: a key customer's monthly call, not made yet
+    complaint: Complaint
 
     @property
     def code(self) -> str:
@@ -87,6 +91,10 @@ def build() -> World:
     ticket = f.ticket(asset, assignee=tech, status=Status.ACKNOWLEDGED, photos=[_photo()])
     duplicate = f.ticket(asset, assignee=tech, status=Status.ACKNOWLEDGED)
     unassigned, unassigned_too = f.ticket(asset), f.ticket(asset)
+    follow_up = FollowUp(kind=FollowUpKind.KEY_CUSTOMER, customer_id=site.customer_id,
+                         period="2030-01", due_at=utcnow())
+    complaint = Complaint(source=ComplaintSource.STAFF, description="Late", ticket_id=ticket.id,
+                          customer_id=site.customer_id, caller_name="Zhou", due_at=utcnow())
     calendar = ServiceCalendar(name="Office", china_holidays=True,
                                hours={str(d): [[540, 1020]] for d in range(5)})
     spare_calendar = ServiceCalendar(name="Unused", china_holidays=False, hours={"0": [[0, 60]]})
@@ -96,7 +104,7 @@ def build() -> World:
     note = db.session.scalars(sa.select(Notification).order_by(Notification.id)).first()
     delivery = Delivery(notification=note, transport=Transport.EMAIL, recipient="a@example.com",
                         subject="s", body="b", attempts=1)  # failed once: "Retry now"
-    db.session.add_all([calendar, spare_calendar, day, channel, delivery])
+    db.session.add_all([calendar, spare_calendar, day, channel, delivery, follow_up, complaint])
     db.session.commit()
     return World(admin=users[Role.ADMIN], dispatcher=users[Role.DISPATCHER],
                  manager=users[Role.MANAGER], tech=tech,
@@ -104,7 +112,8 @@ def build() -> World:
                  asset=asset, relabel=relabel, plan=plans["A"], contract=contract,
                  ticket=ticket, duplicate=duplicate, unassigned=unassigned,
                  unassigned_too=unassigned_too, calendar=calendar,
-                 spare_calendar=spare_calendar, day=day, channel=channel, delivery=delivery)
+                 spare_calendar=spare_calendar, day=day, channel=channel, delivery=delivery,
+                 follow_up=follow_up, complaint=complaint)
 
 
 def act_as(client, world: World, role: str) -> None:
@@ -162,6 +171,7 @@ def urls(app: Flask, world: World, role: str) -> dict[str, list[str]]:
             "tracking.submitted": [u("tracking.submitted", token=token)],
             "tracking.confirm": [u("tracking.confirm", token=token)],
             "tracking.reopen": [u("tracking.reopen", token=token)],
+            "tracking.complain": [u("tracking.complain", token=token)],
             "tickets.index": [u("tickets.index")],
             "tickets.detail": [u("tickets.detail", ticket_id=w.ticket.id)],
             "tickets.photo": [u("tickets.photo", ticket_id=w.ticket.id, photo_id=w.photo_id)],
@@ -210,6 +220,11 @@ def urls(app: Flask, world: World, role: str) -> dict[str, list[str]]:
             "reports.index": [u("reports.index"),
                               u("reports.index", period="", start="2026-03-01",
                                 end="2026-03-31", customer=w.customer.id)],
+            "followups.index": [u("followups.index")],
+            "followups.record": [u("followups.record", task_id=w.follow_up.id)],
+            "followups.complaints": [u("followups.complaints")],
+            "followups.new_complaint": [u("followups.new_complaint", ticket=w.ticket.id)],
+            "followups.complaint": [u("followups.complaint", complaint_id=w.complaint.id)],
             # Last: it ends the session every row above uses.
             "accounts.logout": [u("accounts.logout")],
         }
@@ -238,6 +253,11 @@ def post_data(w: World) -> dict[str, dict]:
         "intake.add_info": {"note": "It beeps too", "name": "Zhou", "key": "a" * 32},
         "tracking.confirm": {"rating": "5", "comment": ""},
         "tracking.reopen": {"note": "Still broken"},
+        "tracking.complain": {"description": "Nobody came"},
+        "followups.record": {"method": "call", "satisfaction": "4", "notes": ""},
+        "followups.new_complaint": {"caller_name": "Li", "caller_phone": "",
+                                    "description": "Late", "owner": "0"},
+        "followups.complaint": {"owner": "0", "status": "open", "outcome": ""},
         "tickets.change": {"to": "on_the_way"},
         "tickets.log_work": work,
         "tickets.resolve": {**work, "notes": "Replaced the fuse"},

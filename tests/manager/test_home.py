@@ -156,3 +156,18 @@ def test_technicians_and_dispatchers_are_refused(client, auth):
         assert client.get("/manager/").status_code == 403
         auth.logout()
     assert "/accounts/login" in client.get("/manager/").location
+
+
+def test_an_admin_makes_a_manager_account(client, auth):
+    """The account form offers the role; the new manager logs in to the overview."""
+    admin = f.user(Role.ADMIN)
+    auth.login(admin.email)
+    page = client.get("/accounts/users", headers={"Accept-Language": "zh-CN"})
+    assert '<option value="manager">服务经理</option>' in page.get_data(as_text=True)
+    response = auth.post("/accounts/users", {
+        "email": "boss@example.com", "name": "Zhao", "role": "manager", "is_active": "y",
+        "password": "secret-pass-1"})
+    assert response.status_code == 302
+    auth.logout()
+    landed = auth.login("boss@example.com")
+    assert client.get(landed.location).location.endswith("/manager/")

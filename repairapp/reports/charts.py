@@ -7,9 +7,15 @@ its viewBox, so a 360 px phone shows the whole chart.
 """
 
 import re
+import sys
 
 import pygal
 from markupsafe import Markup
+
+# pygal appends an old-style import hook for its map plugins (unused here); Python warns on
+# every import that reaches it (an optional module probed by reportlab, say), and under
+# warnings-as-errors that import fails. Take it out again.
+sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, pygal.PluginImportFixer)]
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 _STYLE = re.compile(r"<style\b.*?</style>", re.S)

@@ -31,7 +31,7 @@ def _volume(flt: Filters) -> Table:
     step = services.bucket_days(flt)
     label = lambda b: b.start.isoformat()  # noqa: E731
     table = Table("volume", _l("Tickets filed and resolved"),
-                  [_l("From"), _l("To"), _l("Filed"), _l("Resolved"), _l("Open at the end")],
+                  [_l("From"), _l("Until"), _l("Filed"), _l("Resolved"), _l("Open at the end")],
                   note=_l("Open at the end: filed by then and not yet resolved or closed."))
     for b in buckets:
         last = min(b.start + timedelta(days=step - 1), flt.end)

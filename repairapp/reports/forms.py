@@ -55,7 +55,7 @@ class ReportForm(Form):
     period = SelectField(_l("Period"), choices=[SelectChoice("", _l("Dates below"))] + [
         SelectChoice(key, label) for key, label in PERIODS.items()], default="this_month")
     start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    end = DateField(_l("Until"), validators=[Optional()])
     customer = SelectField(_l("Customer"), coerce=int, default=0)
     site = SelectField(_l("Site"), coerce=int, default=0)
     plan = SelectField(_l("Plan"), coerce=int, default=0)

@@ -97,6 +97,7 @@ TABLE = {
     "notifications.test":     ADMIN_ONLY,
     "notifications.retry":    ADMIN_ONLY,
     "reports.index":          REPORTS,
+    "reports.download":       REPORTS,
     "followups.index":        DESK,
     "followups.record":       DESK,
     "followups.complaints":   DESK,

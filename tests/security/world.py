@@ -24,6 +24,7 @@ from repairapp.db import utcnow
 from repairapp.extensions import db
 from repairapp.followups.models import Complaint, ComplaintSource, FollowUp, FollowUpKind
 from repairapp.notifications.models import STAFF_KINDS, Channel, Delivery, Notification, Transport
+from repairapp.reports.figures import TABLES as REPORT_TABLES
 from repairapp.sla.models import CalendarDay, ServiceCalendar
 from repairapp.tickets.models import Status, Ticket
 from repairapp.tickets.photos import reencode
@@ -220,6 +221,9 @@ def urls(app: Flask, world: World, role: str) -> dict[str, list[str]]:
             "reports.index": [u("reports.index"),
                               u("reports.index", period="", start="2026-03-01",
                                 end="2026-03-31", customer=w.customer.id)],
+            # Every table of the report and the ticket export, in both formats.
+            "reports.download": [u("reports.download", key=key, fmt=fmt)
+                                 for key in ("tickets", *REPORT_TABLES) for fmt in ("csv", "xlsx")],
             "followups.index": [u("followups.index")],
             "followups.record": [u("followups.record", task_id=w.follow_up.id)],
             "followups.complaints": [u("followups.complaints")],

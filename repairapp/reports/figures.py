@@ -184,6 +184,22 @@ def _repeated(flt: Filters) -> Table:
     return table
 
 
+def _reliability(flt: Filters) -> Table:
+    table = Table("reliability", _l("MTBF and MTTR per model"),
+                  [_l("Model"), _l("Machines"), _l("Failures"), _l("MTBF (hours)"),
+                   _l("MTTR, working minutes"), _l("MTTR, wall-clock minutes")],
+                  note=_l("MTBF: the model's machines times the hours in the period, divided "
+                          "by the failures filed in it (duplicates aside). MTTR: the mean "
+                          "resolution time of those failures."))
+    for r in quality.reliability(flt):
+        table.rows.append([r.model or "—", r.machines, r.failures, _minutes(r.mtbf_hours),
+                           _minutes(r.mttr_working), _minutes(r.mttr_wall)])
+    if table.rows:
+        table.chart = charts.bars(str(_l("MTBF (hours)")),
+                                  [(str(r[0]), r[3] or 0) for r in table.rows[:15]])
+    return table
+
+
 #: Every table of the report, in page order, by key.
 TABLES: dict[str, Callable[[Filters], Table]] = {
     "volume": _volume,
@@ -195,6 +211,7 @@ TABLES: dict[str, Callable[[Filters], Table]] = {
     "technicians": _technicians,
     "chargeable": _chargeable,
     "repeated": _repeated,
+    "reliability": _reliability,
 }
 
 

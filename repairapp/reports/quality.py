@@ -137,3 +137,46 @@ def repeated(flt: Filters, times: int = 3, days: int = 90) -> list[tuple[str, st
         .group_by(Asset.id, Asset.tag, Asset.name, Asset.model)
         .having(count >= times).order_by(count.desc(), Asset.tag))
     return [tuple(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class Reliability:
+    model: str
+    machines: int
+    failures: int
+    #: Machine-hours in the period per failure; None without failures.
+    mtbf_hours: float | None
+    #: Mean resolution time of the failures resolved, in minutes.
+    mttr_working: float | None
+    mttr_wall: float | None
+
+
+def reliability(flt: Filters) -> list[Reliability]:
+    """Per asset model: its machines (not archived, within the customer/site filters), the
+    failures (tickets filed in the period, duplicates aside), MTBF = machines x hours in the
+    period / failures, and MTTR = mean stored resolution time of those failures."""
+    fleet = sa.select(Asset.model.label("model"), sa.func.count(Asset.id).label("machines"))
+    fleet = fleet.where(Asset.is_archived.is_(False))
+    if flt.customer_id or flt.site_id:
+        from repairapp.customers.models import Site
+        fleet = fleet.join(Site, Site.id == Asset.site_id)
+        fleet = fleet.where(*([Site.customer_id == flt.customer_id] if flt.customer_id else []),
+                            *([Asset.site_id == flt.site_id] if flt.site_id else []))
+    if flt.model:
+        fleet = fleet.where(Asset.model == flt.model)
+    fleet = fleet.group_by(Asset.model).subquery("fleet")
+    failures = tickets(Asset.model.label("model"), sa.func.count(Ticket.id).label("n"),
+                       sa.func.avg(Ticket.resolution_working_minutes).label("working"),
+                       sa.func.avg(Ticket.resolution_wall_minutes).label("wall")).where(
+        *filed(flt), Ticket.merged_into_id.is_(None)).group_by(Asset.model).subquery("failed")
+    rows = db.session.execute(
+        sa.select(failures.c.model, fleet.c.machines, failures.c.n, failures.c.working,
+                  failures.c.wall)
+        .select_from(failures).outerjoin(fleet, fleet.c.model == failures.c.model)
+        .order_by(failures.c.n.desc(), failures.c.model))
+    hours = (flt.until - flt.since).total_seconds() / 3600
+    return [Reliability(model, int(machines or 0), n,
+                        int(machines or 0) * hours / n if n else None,
+                        None if working is None else float(working),
+                        None if wall is None else float(wall))
+            for model, machines, n, working, wall in rows]

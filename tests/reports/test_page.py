@@ -18,7 +18,7 @@ def test_the_page_shows_each_figure_with_its_numbers(admin, client, month):
     page = client.get("/reports/", query_string=MARCH).get_data(as_text=True)
     for key in ("volume", "by_category", "by_model", "by_site", "by_customer", "durations",
                 "compliance", "quality", "satisfaction", "technicians", "chargeable",
-                "repeated"):
+                "repeated", "reliability"):
         assert f'id="{key}"' in page, key
     assert page.count("<svg") >= 10 and "<style" not in page
     assert re.findall(r"<script\b[^>]*>", page) == ['<script src="/static/app.js" defer>']

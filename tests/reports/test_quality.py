@@ -66,3 +66,13 @@ def test_machines_that_failed_three_times_in_90_days(month):
     two in the window (t5 is after it)."""
     assert quality.repeated(MARCH) == [(month.x1.tag, month.x1.name, "X-1", 3)]
     assert quality.repeated(replace(MARCH, model="Y-2")) == []
+
+
+def test_mtbf_and_mttr_per_model(month):
+    """X-1 (one machine): t1 and t2 failed in March (the duplicate aside): MTBF 744 h / 2;
+    MTTR (100 + 300) / 2 working, (200 + 720) / 2 wall-clock. Y-2: t3 and t4, unresolved."""
+    hours = 31 * 24
+    assert quality.reliability(MARCH) == [
+        quality.Reliability("X-1", 1, 2, hours / 2, 200, 460),
+        quality.Reliability("Y-2", 1, 2, hours / 2, None, None)]
+    assert quality.reliability(replace(MARCH, model="Y-2"))[0].failures == 2

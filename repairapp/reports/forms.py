@@ -52,7 +52,7 @@ def _choices(query) -> list[SelectChoice]:
 
 
 class ReportForm(Form):
-    period = SelectField(_l("Period"), choices=[SelectChoice("", _l("Dates below"))] + [
+    period = SelectField(_l("Quick period"), choices=[SelectChoice("", _l("Dates below"))] + [
         SelectChoice(key, label) for key, label in PERIODS.items()], default="this_month")
     start = DateField(_l("From"), validators=[Optional()])
     end = DateField(_l("Until"), validators=[Optional()])

@@ -10,10 +10,12 @@ from repairapp.accounts.models import User
 from repairapp.assets.models import Asset, Label
 from repairapp.contracts.models import ServicePlan
 from repairapp.contracts.services import coverage_for_asset
+from repairapp.customers.models import Customer
 from repairapp.demo import DEMO_PASSWORD
 from repairapp.demo.bulk import TZ, WorkClock, add_history, day_weights
 from repairapp.demo.data import _calendars
 from repairapp.extensions import db
+from repairapp.followups.models import Complaint, ComplaintStatus, FollowUp, FollowUpKind
 from repairapp.sla.calendar import Calendar, add_working_minutes, working_minutes_between
 from repairapp.sla.services import due_times
 from repairapp.tickets import durations
@@ -152,6 +154,47 @@ def test_every_ticket_is_valid():
     assert any(sum(e.kind is EventKind.CHECK_IN for e in events[t.id]) >= 2 for t in tickets)
     assert _count(WorkLog) and db.session.scalar(sa.select(sa.func.sum(WorkLog.minutes))) > 0
     assert NOW - min(t.created_at for t in tickets) > timedelta(days=300)
+
+
+def test_follow_ups_and_complaints_as_the_desk_keeps_them():
+    """Every closed ticket (not a merged duplicate) owes one follow-up: done by the
+    requester's rating, or called by the desk (some not yet, some overdue); key customers
+    get one a month; some unhappy requesters complain, most complaints closed with an
+    outcome."""
+    add_history(300, 60, seed=4, now=NOW)
+    db.session.commit()
+    tasks = {f.ticket_id: f for f in db.session.scalars(sa.select(FollowUp).where(
+        FollowUp.kind == FollowUpKind.TICKET))}
+    closed = [t for t in _history_tickets() if t.status is Status.CLOSED]
+    assert {t.id for t in closed if not t.merged_into_id} == set(tasks)
+    for t in closed:
+        if t.merged_into_id:
+            continue
+        task = tasks[t.id]
+        assert task.created_at == t.closed_at and task.customer_id == t.customer_id
+        assert task.due_at == t.closed_at + timedelta(days=3)
+        if t.rating:
+            assert task.by_requester and task.satisfaction == t.rating
+            assert task.done_at == t.closed_at
+        elif task.done_at:
+            assert task.done_by_id and task.method in ("call", "message")
+            assert t.closed_at < task.done_at <= NOW and 1 <= task.satisfaction <= 5
+    calls = [f for f in tasks.values() if not f.by_requester]
+    assert any(f.done_at for f in calls) and any(not f.done_at for f in calls)
+    keys = db.session.scalars(sa.select(FollowUp).where(
+        FollowUp.kind == FollowUpKind.KEY_CUSTOMER)).all()
+    key_customers = {c.id for c in db.session.scalars(sa.select(Customer).where(
+        Customer.is_key.is_(True)))}
+    assert key_customers and {f.customer_id for f in keys} == key_customers
+    assert len(keys) == len(key_customers) * 13  # June 2025 to June 2026
+    assert all(f.period and f.created_at <= NOW and f.stays_fixed is None for f in keys)
+    complaints = db.session.scalars(sa.select(Complaint)).all()
+    assert complaints
+    for c in complaints:
+        ticket = db.session.get(Ticket, c.ticket_id)
+        assert ticket.rating is not None and ticket.rating <= 2 or ticket.resolution_breached
+        assert ticket.closed_at < c.created_at <= NOW
+        assert (c.status is ComplaintStatus.CLOSED) == bool(c.outcome and c.closed_at)
 
 
 def _snapshot() -> list[tuple]:

@@ -50,6 +50,13 @@ from repairapp.db import utcnow
 from repairapp.demo.data import load_plans_and_staff
 from repairapp.demo.history import COMMENTS, FAULTS, REQUESTERS
 from repairapp.extensions import db
+from repairapp.followups.models import (
+    Complaint,
+    ComplaintSource,
+    ComplaintStatus,
+    FollowUp,
+    FollowUpKind,
+)
 from repairapp.sla.billing import Terms, items_for
 from repairapp.sla.calendar import Calendar, add_working_minutes
 from repairapp.sla.services import targets_of
@@ -105,6 +112,14 @@ REFIX_NOTE = "找到根本原因：接线端子松动，已紧固并复查 / roo
     "tightened and rechecked"
 LOW_COMMENTS = {1: ["等了太久，生产线停了两天 / waited too long, the line stood for two days"],
                 2: ["修了两次才好 / took two attempts", "响应太慢 / slow to respond"]}
+FOLLOWUP_NOTES = ["设备运行正常，客户满意 / running fine, customer satisfied",
+                  "客户反映偶有报警，已提醒观察 / occasional alarm, asked them to watch it",
+                  "联系人不在，已留言 / contact away, left a message", ""]
+COMPLAINTS = ["等了两天才有人来 / waited two days for anyone to come",
+              "同一故障修了三次 / the same fault repaired three times",
+              "工程师没有提前通知就来了 / the engineer came without warning"]
+OUTCOMES = ["已致电道歉并安排回访 / called to apologise and scheduled a visit",
+            "更换工程师并免除本次费用 / changed the engineer and waived the fee"]
 #: Asset coverage: warranty, contract (one of the six tiers), lapsed, never covered.
 COVERAGE_MIX = [("warranty", 20), ("contract", 60), ("lapsed", 12), ("none", 8)]
 
@@ -286,6 +301,7 @@ class Base:
     dispatcher: User
     technicians: list  # (id, name)
     password_hash: str
+    key_customers: list = field(default_factory=list)
 
 
 def _base() -> Base:
@@ -322,7 +338,8 @@ def _add_reference(rng, base: Base, n_assets: int, now: datetime, first_day: dat
         cid = ids[Customer] + k
         city, trade = rng.choice(CITIES), rng.choice(TRADES)
         customers.append({"id": cid, "name": f"{city}{trade}有限公司 H{cid}",
-                          "is_archived": False, "created_at": now})
+                          "is_archived": False, "is_key": k == 0 or rng.random() < 0.1,
+                          "created_at": now})
         for s in range(rng.choice([1, 2, 2, 3])):
             sites.append({"id": ids[Site] + len(sites), "customer_id": cid,
                           "name": f"{rng.choice(CITIES)} {'一二三'[s]}号厂区 Site {s + 1}",
@@ -331,6 +348,7 @@ def _add_reference(rng, base: Base, n_assets: int, now: datetime, first_day: dat
                           "contact_phone": f"0{rng.randint(510, 579)}-{rng.randint(6000, 8999)} "
                                            f"{rng.randint(1000, 9999)}", "is_archived": False})
     _insert(Customer, customers, added, "customers")
+    base.key_customers = [c["id"] for c in customers if c["is_key"]]
     _insert(Site, sites, added, "sites")
     n_techs = max(2, n_assets // 400)
     users = [{"id": ids[User] + k, "email": f"tech{ids[User] + k}@history.example.com",
@@ -460,9 +478,11 @@ class Builder:
         self.last_day = now.astimezone(ZoneInfo(TZ)).date() + timedelta(days=120)
         self.clocks: dict[int | None, WorkClock] = {}
         self.specs: dict[int | None, tuple] = {}
-        self.ids = _next_ids(TicketEvent, WorkLog, PartUsed, BillableItem)
+        self.ids = _next_ids(TicketEvent, WorkLog, PartUsed, BillableItem, FollowUp,
+                             Complaint)
         self.rows: dict = {Ticket: [], TicketEvent: [], WorkLog: [], PartUsed: [],
-                           BillableItem: []}
+                           BillableItem: [], FollowUp: [], Complaint: []}
+        self.followup_days = current_app.config.get("FOLLOWUP_DAYS", 3)
 
     def clock(self, plan: ServicePlan | None) -> tuple[WorkClock, dict, dict]:
         """The plan's working clock, and its targets and calendar as a ticket freezes them."""
@@ -758,11 +778,90 @@ class Builder:
                                          to_value=str(rating), note=comment, public=True))
                 ticket.update(status=Status.CLOSED, closed_at=_at(minute), rating=rating,
                               rating_comment=comment)
+                self._followup(ticket)
+                self._complaint(ticket)
                 return
         if auto <= self.now_min:
             events.append(self.event(tid, auto, EventKind.STATUS, from_value="resolved",
                                      to_value="closed", public=True))
             ticket.update(status=Status.CLOSED, closed_at=_at(auto))
+            self._followup(ticket)
+            self._complaint(ticket)
+
+    def _task(self, kind, customer_id, created: int, **values) -> dict:
+        row = {"id": self.ids[FollowUp], "kind": kind, "ticket_id": None,
+               "customer_id": customer_id, "period": None, "created_at": _at(created),
+               "due_at": _at(created + self.followup_days * 1440), "done_at": None,
+               "done_by_id": None, "by_requester": False, "method": "", "satisfaction": None,
+               "stays_fixed": None, "notes": ""}
+        row.update(values)
+        self.ids[FollowUp] += 1
+        self.rows[FollowUp].append(row)
+        return row
+
+    def _call(self, task: dict, created: int, satisfaction: int, stays_fixed) -> None:
+        """The desk calls, mostly before the task is due, some late, some not yet."""
+        done = created + self.rng.randint(60, (self.followup_days + 2) * 1440)
+        if done <= self.now_min and self.rng.random() < 0.85:
+            task.update(done_at=_at(done), done_by_id=self.base.dispatcher.id,
+                        method=self.rng.choice(["call", "call", "message"]),
+                        satisfaction=satisfaction, stays_fixed=stays_fixed,
+                        notes=self.rng.choice(FOLLOWUP_NOTES))
+
+    def _followup(self, ticket: dict) -> None:
+        """A closed ticket's follow-up: done by the requester's rating, else the desk's."""
+        closed = _epoch_min(ticket["closed_at"])
+        if ticket["rating"]:
+            self._task(FollowUpKind.TICKET, ticket["customer_id"], closed,
+                       ticket_id=ticket["id"], done_at=ticket["closed_at"], by_requester=True,
+                       satisfaction=ticket["rating"], stays_fixed=True,
+                       notes=ticket["rating_comment"])
+            return
+        task = self._task(FollowUpKind.TICKET, ticket["customer_id"], closed,
+                          ticket_id=ticket["id"])
+        self._call(task, closed, self._rating(ticket, bool(ticket["reopen_count"])),
+                   self.rng.random() > 0.08)
+
+    def _complaint(self, ticket: dict) -> None:
+        """Some requesters who rated low or waited past the promise complain."""
+        unhappy = (ticket["rating"] or 5) <= 2 or ticket["resolution_breached"]
+        if not unhappy or self.rng.random() > 0.12:
+            return
+        created = _epoch_min(ticket["closed_at"]) + self.rng.randint(10, 2 * 1440)
+        if created > self.now_min:
+            return
+        source = self.rng.choice([ComplaintSource.TRACKING, ComplaintSource.STAFF])
+        closed = created + self.rng.randint(120, (self.followup_days + 3) * 1440)
+        done = closed <= self.now_min and self.rng.random() < 0.9
+        self.rows[Complaint].append({
+            "id": self.ids[Complaint], "source": source,
+            "status": ComplaintStatus.CLOSED if done else ComplaintStatus.OPEN,
+            "ticket_id": ticket["id"], "customer_id": ticket["customer_id"],
+            "caller_name": ticket["requester_name"], "caller_phone": ticket["requester_phone"],
+            "description": self.rng.choice(COMPLAINTS),
+            "owner_id": self.base.dispatcher.id,
+            "created_by_id": self.base.dispatcher.id if source is ComplaintSource.STAFF
+            else None,
+            "created_at": _at(created), "due_at": _at(created + self.followup_days * 1440),
+            "outcome": self.rng.choice(OUTCOMES) if done else "",
+            "closed_at": _at(closed) if done else None})
+        self.ids[Complaint] += 1
+
+    def key_customer_calls(self, first_day: date) -> None:
+        """Each key customer's monthly call (the sweep's task for the month), month by month."""
+        month = first_day.replace(day=1)
+        while True:
+            start = datetime(month.year, month.month, 1, 0, 5, tzinfo=UTC)
+            if start > self.now:
+                break
+            for customer_id in self.base.key_customers:
+                task = self._task(FollowUpKind.KEY_CUSTOMER, customer_id, _epoch_min(start),
+                                  period=f"{month.year:04d}-{month.month:02d}")
+                self._call(task, _epoch_min(start), self._rating_plain(), None)
+            month = (month + timedelta(days=32)).replace(day=1)
+
+    def _rating_plain(self) -> int:
+        return self.rng.choices([1, 2, 3, 4, 5], [1, 2, 7, 35, 55])[0]
 
     def _rating(self, ticket, reopened: bool) -> int:
         if reopened:
@@ -786,7 +885,8 @@ class Builder:
         """Insert what was built, parents first, and start afresh."""
         for model, name in ((Ticket, "tickets"), (TicketEvent, "ticket events"),
                             (WorkLog, "work logs"), (PartUsed, "parts used"),
-                            (BillableItem, "billable items")):
+                            (BillableItem, "billable items"), (FollowUp, "follow-ups"),
+                            (Complaint, "complaints")):
             _insert(model, [_plain(r) for r in self.rows[model]], added, name)
             self.rows[model] = []
 
@@ -822,8 +922,10 @@ def add_history(n_tickets: int, n_assets: int, seed: int, months: int = 12,
         for filing in filings[start:start + BATCH]:
             builder.build(filing)
         builder.flush(added)
+    builder.key_customer_calls(first_day)
+    builder.flush(added)
     _advance_sequences([Customer, Site, User, Asset, Label, Contract, Ticket, TicketEvent,
-                        WorkLog, PartUsed, BillableItem])
+                        WorkLog, PartUsed, BillableItem, FollowUp, Complaint])
     db.session.expire_all()
     added.seconds = timer.perf_counter() - started
     return added

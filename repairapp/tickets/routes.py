@@ -53,7 +53,7 @@ def _ticket_or_404(ticket_id: int) -> Ticket:
     ticket = db.get_or_404(Ticket, ticket_id)
     if actor_for(current_user, ticket) is None:
         if current_user.role is Role.MANAGER:  # reads every ticket, changes none
-            return ticket if request.method == "GET" else abort(403)
+            return ticket if request.method in ("GET", "HEAD") else abort(403)
         abort(404)
     return ticket
 

@@ -174,3 +174,32 @@ def complaints_between(start: datetime, end: datetime, *, customer_id: int | Non
     if ticket_ids is not None:
         query = query.where(c.ticket_id.in_(ticket_ids))
     return ComplaintCounts(*db.session.execute(query).one())
+
+
+@dataclass(frozen=True)
+class FollowUpCounts:
+    """Follow-ups due in a period: in all, done (by the desk or by the requester's own
+    rating), done late or still open past due, and the average satisfaction recorded."""
+
+    total: int
+    done: int
+    by_requester: int
+    late: int
+    average_satisfaction: float | None
+
+
+def followups_between(start: datetime, end: datetime, *, customer_id: int | None = None,
+                      now: datetime | None = None) -> FollowUpCounts:
+    """Counts of follow-ups due in [start, end), in one query (for reports)."""
+    t, now = FollowUp, now or utcnow()
+    done = t.done_at.is_not(None)
+    late = sa.or_(sa.and_(done, t.done_at > t.due_at), sa.and_(~done, t.due_at < now))
+    query = sa.select(sa.func.count(), sa.func.count().filter(done),
+                      sa.func.count().filter(t.by_requester.is_(True)),
+                      sa.func.count().filter(late), sa.func.avg(t.satisfaction)
+                      ).where(t.due_at >= start, t.due_at < end)
+    if customer_id is not None:
+        query = query.where(t.customer_id == customer_id)
+    total, done_n, by_requester, late_n, average = db.session.execute(query).one()
+    return FollowUpCounts(total, done_n, by_requester, late_n,
+                          None if average is None else round(float(average), 2))

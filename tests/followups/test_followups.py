@@ -16,7 +16,7 @@ from repairapp.customers.models import Customer
 from repairapp.db import utcnow
 from repairapp.extensions import db
 from repairapp.followups.models import FollowUp, FollowUpKind
-from repairapp.followups.services import key_customer_tasks
+from repairapp.followups.services import followups_between, key_customer_tasks, record
 from repairapp.tickets import work
 from repairapp.tickets.cli import autoclose
 from repairapp.tickets.models import Status
@@ -176,3 +176,25 @@ def test_two_sweeps_at_once_add_each_key_customers_task_once(app):
     assert all(out.strip().endswith("None") for out, _err in outputs), outputs
     tasks = _tasks()
     assert sorted(t.customer_id for t in tasks) == sorted(c.id for c in key)
+
+
+def test_followups_between_counts_done_late_and_satisfaction(app):
+    """Due in the period only; the requester's rating counts as done; late is done after
+    the due time or still open past it."""
+    tickets = [_resolved(8) for _ in range(3)]
+    for ticket in tickets[:2]:
+        work.auto_close(ticket, now=datetime(2027, 3, 10, tzinfo=UTC))
+    tickets[2].rating = 5
+    work.auto_close(tickets[2], now=datetime(2027, 3, 11, tzinfo=UTC))
+    db.session.commit()
+    first = db.session.scalar(sa.select(FollowUp).where(FollowUp.ticket_id == tickets[0].id))
+    record(first, f.user(Role.DISPATCHER), method="call", satisfaction=2, stays_fixed=True,
+           notes="", now=datetime(2027, 3, 20, tzinfo=UTC))
+    db.session.commit()
+    counts = followups_between(datetime(2027, 3, 1, tzinfo=UTC),
+                               datetime(2027, 4, 1, tzinfo=UTC),
+                               now=datetime(2027, 3, 12, tzinfo=UTC))
+    assert (counts.total, counts.done, counts.by_requester, counts.late) == (3, 2, 1, 1)
+    assert counts.average_satisfaction == 3.5
+    assert followups_between(datetime(2027, 4, 1, tzinfo=UTC),
+                             datetime(2027, 5, 1, tzinfo=UTC)).total == 0

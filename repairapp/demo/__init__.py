@@ -65,8 +65,8 @@ def _print_links(base_url: str) -> None:
 @click.option("--seed", type=int, default=DEMO_SEED, show_default=True,
               help="The same seed on the same database adds the same history.")
 def history_command(tickets: int, assets: int, months: int, seed: int) -> None:
-    """Add a realistic service history, for demos and benchmarks (loads the demo first
-    into an empty database)."""
+    """Add a realistic service history, for demos and benchmarks (to the demo, or to an
+    empty database after creating the demo's plans and logins)."""
     from repairapp.demo.bulk import add_history
 
     added = add_history(tickets, assets, seed, months=months)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 
 from repairapp.assets.models import Asset
 from repairapp.contracts.models import Severity
@@ -121,11 +122,38 @@ def volume(flt: Filters) -> list[Bucket]:
 
 def _histogram(column, ends: list[datetime], flt: Filters) -> dict[int, int]:
     """How many matching tickets have `column` before the period (-1) and in each bucket."""
-    bucket = sa.case((column < flt.since, -1),
-                     *((column < end, i) for i, end in enumerate(ends)), else_=len(ends))
+    step = int((ends[0] - flt.since).total_seconds()) if len(ends) > 1 else 0
+    index = _BucketIndex(column, sa.bindparam("since", flt.since, UTCDateTime()),
+                         step or int((flt.until - flt.since).total_seconds()))
+    bucket = sa.case((column < flt.since, -1), else_=index)
     rows = db.session.execute(tickets(bucket, sa.func.count(Ticket.id))
                               .where(column < flt.until, *matching(flt)).group_by(bucket))
     return {int(i): n for i, n in rows}
+
+
+class _BucketIndex(sa.sql.expression.FunctionElement):
+    """Whole `seconds` from `since` to the column's time: the bucket's number, from the
+    seconds between them (one subtraction a row, where a CASE over the edges would compare
+    a row with every edge)."""
+
+    type = sa.Integer()
+    inherit_cache = True
+
+    def __init__(self, column, since, seconds: int):
+        super().__init__(column, since, sa.literal(seconds))
+
+
+@compiles(_BucketIndex, "sqlite")
+def _bucket_sqlite(element, compiler, **kw):
+    column, since, seconds = (compiler.process(c, **kw) for c in element.clauses)
+    return (f"((CAST(strftime('%s', {column}) AS INTEGER)"
+            f" - CAST(strftime('%s', {since}) AS INTEGER)) / {seconds})")
+
+
+@compiles(_BucketIndex, "postgresql")
+def _bucket_postgresql(element, compiler, **kw):
+    column, since, seconds = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(floor(EXTRACT(EPOCH FROM ({column} - {since})) / {seconds}) AS INTEGER)"
 
 
 # -- Fault distribution -------------------------------------------------------------------

@@ -53,11 +53,13 @@ MUST_SEE = {
 }
 #: Not pages: files, images, the language switch (it would leave Chinese), log-out.
 NOT_PAGES = {"static", "main.confirm_language", "tickets.photo", "assets.export_csv",
-             "contracts.export_csv", "labels.calibration_page", "accounts.logout"}
+             "contracts.export_csv", "reports.download", "labels.calibration_page",
+             "accounts.logout"}
 #: Names and codes written the same in Chinese UI text (Webhook is what WeCom, DingTalk and
-#: Feishu call it in their own Chinese settings; chinesecalendar is a package's name).
-NAMES = {"WeCom", "DingTalk", "Feishu", "WeChat", "SMTP", "CSV", "UTF", "Excel", "PDF", "SLA",
-         "URL", "HTTPS", "IANA", "Webhook", "chinesecalendar"}
+#: Feishu call it in their own Chinese settings; chinesecalendar is a package's name; MTBF and
+#: MTTR are how Chinese maintenance reports write them too, explained beside them).
+NAMES = {"WeCom", "DingTalk", "Feishu", "WeChat", "SMTP", "CSV", "XLSX", "UTF", "Excel", "PDF",
+         "SLA", "URL", "HTTPS", "IANA", "Webhook", "chinesecalendar", "MTBF", "MTTR"}
 WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z]{3,}(?![A-Za-z0-9_])")
 NOT_WORDS = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+|https?://\S+")
 

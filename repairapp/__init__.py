@@ -65,7 +65,7 @@ def _private(response) -> bool:
     chose `private` caching itself (a ticket's photos, which never change) keeps it."""
     if request.endpoint == "static" or response.cache_control.private:
         return False
-    return (request.blueprint == "tracking"
+    return (request.blueprint in ("tracking", "servicereports")
             or response.headers.get("Content-Disposition", "").startswith("attachment")
             or current_user.is_authenticated)
 
@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from repairapp.manager.routes import bp as manager_bp
     from repairapp.notifications.routes import bp as notifications_bp
     from repairapp.reports.routes import bp as reports_bp
+    from repairapp.servicereports.routes import bp as servicereports_bp
     from repairapp.sla.routes import bp as sla_bp
     from repairapp.tickets.routes import bp as tickets_bp
     from repairapp.tracking.routes import bp as tracking_bp
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     app.register_blueprint(manager_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(servicereports_bp)
     errors.register(app)
 
 

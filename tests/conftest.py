@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from forms import form_for
+from mailserver import smtp  # noqa: F401  (the fixture, for every test package)
 from werkzeug.serving import make_server
 
 import factories as f

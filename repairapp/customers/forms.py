@@ -1,7 +1,10 @@
+import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from repairapp.main.form_errors import StaffForm
@@ -12,6 +15,28 @@ class CustomerForm(StaffForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     is_key = BooleanField(_l("Key customer (monthly follow-up call)"))
     is_archived = BooleanField(_l("Archived"))
+
+
+class CustomerEditForm(CustomerForm):
+    """The customer's page: also who gets its quarterly service report, and in which language."""
+
+    report_emails = StringField(
+        _l("Report contacts"), validators=[Optional(), Length(max=1000)],
+        description=_l("Email addresses that get the quarterly service report, separated by "
+                       "commas."))
+    report_locale = SelectField(_l("Report language"), choices=[
+        SelectChoice("zh", "中文"), SelectChoice("en", "English")])
+    #: Choices (active staff) are set by the view; 0 is "nobody".
+    account_manager_id = SelectField(_l("Account manager"), coerce=int, choices=[])
+
+    def validate_report_emails(self, field):
+        for address in re.split(r"[,;，；\s]+", field.data or ""):
+            if address:
+                try:
+                    validate_email(address, check_deliverability=False)
+                except EmailNotValidError:
+                    raise ValidationError(_l("Not an email address: %(address)s",
+                                             address=address)) from None
 
 
 class SiteForm(StaffForm):

@@ -1,12 +1,16 @@
 """Customers and their sites."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from repairapp.db import utcnow
 from repairapp.extensions import db
+
+if TYPE_CHECKING:
+    from repairapp.accounts.models import User
 
 
 class Customer(db.Model):
@@ -20,8 +24,15 @@ class Customer(db.Model):
     is_archived: Mapped[bool] = mapped_column(default=False)
     #: A key customer: the desk calls them every month, ticket or not (follow-ups).
     is_key: Mapped[bool] = mapped_column(default=False)
+    #: Who gets the quarterly service report by email: addresses separated by commas.
+    report_emails: Mapped[str] = mapped_column(sa.String(1000), default="")
+    #: The report's language ("zh" or "en").
+    report_locale: Mapped[str] = mapped_column(sa.String(10), default="zh")
+    #: The vendor's account manager, copied on the customer's report.
+    account_manager_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    account_manager: Mapped["User | None"] = relationship()
     sites: Mapped[list["Site"]] = relationship(back_populates="customer", order_by="Site.name")
 
 

@@ -4,8 +4,9 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from repairapp.accounts.models import User
 from repairapp.accounts.routes import admin_required
-from repairapp.customers.forms import CustomerForm, SiteForm
+from repairapp.customers.forms import CustomerEditForm, CustomerForm, SiteForm
 from repairapp.customers.models import Customer, Site
 from repairapp.extensions import db
 from repairapp.main.saving import commit_or_explain
@@ -40,10 +41,17 @@ def index():
 @bp.route("/<int:customer_id>", methods=["GET", "POST"])
 def edit(customer_id: int):
     customer = db.get_or_404(Customer, customer_id)
-    form = CustomerForm(obj=customer)
+    form = CustomerEditForm(obj=customer, account_manager_id=customer.account_manager_id or 0)
+    form.account_manager_id.choices = [(0, _("Nobody"))] + [
+        (u.id, u.name) for u in db.session.scalars(
+            sa.select(User).where(sa.or_(User.is_active.is_(True),
+                                         User.id == customer.account_manager_id))
+            .order_by(User.name))]
     site_form = SiteForm(formdata=None)
     if form.validate_on_submit():
         form.populate_obj(customer)
+        customer.account_manager_id = customer.account_manager_id or None
+        customer.report_emails = (customer.report_emails or "").strip()
         if commit_or_explain(form.name):
             flash(_("Customer saved."))
             return redirect(url_for(".edit", customer_id=customer.id))

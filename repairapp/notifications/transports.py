@@ -50,11 +50,23 @@ class Smtp:
                    config["SMTP_USER"], config["SMTP_PASSWORD"], config["MAIL_FROM"])
 
 
-def send_email(smtp: Smtp, recipients: list[str], subject: str, body: str) -> None:
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    maintype: str = "application"
+    subtype: str = "pdf"
+
+
+def send_email(smtp: Smtp, recipients: list[str], subject: str, body: str,
+               attachments: tuple[Attachment, ...] = ()) -> None:
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = smtp.sender, ", ".join(recipients), \
         subject
     message.set_content(body)
+    for item in attachments:
+        message.add_attachment(item.content, maintype=item.maintype, subtype=item.subtype,
+                               filename=item.filename)
     client = smtplib.SMTP_SSL if smtp.security == "ssl" else smtplib.SMTP
     try:
         with client(smtp.host, smtp.port, timeout=smtp.timeout) as server:

@@ -1,5 +1,8 @@
 """`flask reports ...`: report chores run from the command line or cron."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
@@ -64,3 +67,40 @@ def backfill(batch: int = 500) -> int:
 def backfill_command(batch: int) -> None:
     """Store the response and resolution minutes of tickets from before (idempotent)."""
     click.echo(f"filled {backfill(batch)} ticket(s)")
+
+
+@reports_cli.command("send")
+@click.option("--quarter", "period", metavar="YYYY-QN",
+              help="The quarter to send, e.g. 2026-Q3 (default: the last full quarter).")
+@click.option("--customer", "customer_id", type=int, help="Only this customer (its id).")
+def send_command(period: str | None, customer_id: int | None) -> None:
+    """Email each customer's service report for the period just ended to their report
+    contacts and their account manager: once per customer and period, however many runs."""
+    from flask import current_app
+
+    from repairapp.notifications.transports import Smtp
+    from repairapp.reports.services import ZONE
+    from repairapp.servicereports import services
+
+    if period:
+        try:
+            start, end = services.parse_quarter(period)
+        except ValueError:
+            raise click.BadParameter("expected a quarter like 2026-Q3", param_hint="--quarter") \
+                from None
+    else:
+        start, end = services.last_quarter(datetime.now(ZoneInfo(ZONE)).date())
+    smtp = Smtp.from_config(current_app.config)
+    if smtp is None:
+        raise click.ClickException("email is not set up (REPAIRAPP_SMTP_HOST)")
+    outcomes = services.send_period(start, end, smtp, customer_id=customer_id)
+    for outcome in outcomes:
+        click.echo(f"{outcome.customer}: {outcome.result}"
+                   + (f" ({outcome.detail})" if outcome.detail else ""))
+    counts = services.tally(outcomes)
+    summary = ", ".join(f"{counts[key]} {key}" for key in (
+        services.SENT, services.ALREADY_SENT, services.BUSY, services.FAILED,
+        services.NO_RECIPIENTS, services.REVOKED) if counts[key])
+    click.echo(f"{services.quarter_name(start)}: {summary or 'nothing to send'}")
+    if counts[services.FAILED]:
+        raise SystemExit(1)  # cron mails the output; the next run retries the failed ones

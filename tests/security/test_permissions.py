@@ -103,6 +103,12 @@ TABLE = {
     "followups.complaints":   DESK,
     "followups.new_complaint": DESK,
     "followups.complaint":    DESK,
+    "servicereports.view":    LINK,
+    "servicereports.pdf":     LINK,
+    "servicereports.index":   REPORTS,
+    "servicereports.issue":   REPORTS,
+    "servicereports.revoke":  REPORTS,
+    "servicereports.renew":   REPORTS,
     "accounts.logout":        STAFF,
 }
 

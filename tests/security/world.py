@@ -25,6 +25,7 @@ from repairapp.extensions import db
 from repairapp.followups.models import Complaint, ComplaintSource, FollowUp, FollowUpKind
 from repairapp.notifications.models import STAFF_KINDS, Channel, Delivery, Notification, Transport
 from repairapp.reports.figures import TABLES as REPORT_TABLES
+from repairapp.servicereports.models import ServiceReport
 from repairapp.sla.models import CalendarDay, ServiceCalendar
 from repairapp.tickets.models import Status, Ticket
 from repairapp.tickets.photos import reencode
@@ -65,6 +66,7 @@ class World:
     delivery: Delivery
     follow_up: FollowUp  #: a key customer's monthly call, not made yet
     complaint: Complaint
+    service_report: ServiceReport
 
     @property
     def code(self) -> str:
@@ -105,7 +107,10 @@ def build() -> World:
     note = db.session.scalars(sa.select(Notification).order_by(Notification.id)).first()
     delivery = Delivery(notification=note, transport=Transport.EMAIL, recipient="a@example.com",
                         subject="s", body="b", attempts=1)  # failed once: "Retry now"
-    db.session.add_all([calendar, spare_calendar, day, channel, delivery, follow_up, complaint])
+    service_report = ServiceReport(customer_id=site.customer_id, period_start=date(2026, 7, 1),
+                                   period_end=date(2026, 9, 30))
+    db.session.add_all([calendar, spare_calendar, day, channel, delivery, follow_up, complaint,
+                        service_report])
     db.session.commit()
     return World(admin=users[Role.ADMIN], dispatcher=users[Role.DISPATCHER],
                  manager=users[Role.MANAGER], tech=tech,
@@ -114,7 +119,7 @@ def build() -> World:
                  ticket=ticket, duplicate=duplicate, unassigned=unassigned,
                  unassigned_too=unassigned_too, calendar=calendar,
                  spare_calendar=spare_calendar, day=day, channel=channel, delivery=delivery,
-                 follow_up=follow_up, complaint=complaint)
+                 follow_up=follow_up, complaint=complaint, service_report=service_report)
 
 
 def act_as(client, world: World, role: str) -> None:
@@ -151,6 +156,7 @@ def urls(app: Flask, world: World, role: str) -> dict[str, list[str]]:
     would type them: a requester without the link has only a made-up token."""
     w = world
     token = WRONG_TOKEN if role == "anonymous" else w.ticket.tracking_token
+    report_token = WRONG_TOKEN if role == "anonymous" else w.service_report.token
     code = w.code
     with app.test_request_context():
         u = url_for
@@ -229,6 +235,15 @@ def urls(app: Flask, world: World, role: str) -> dict[str, list[str]]:
             "followups.complaints": [u("followups.complaints")],
             "followups.new_complaint": [u("followups.new_complaint", ticket=w.ticket.id)],
             "followups.complaint": [u("followups.complaint", complaint_id=w.complaint.id)],
+            "servicereports.view": [u("servicereports.view", token=report_token)],
+            "servicereports.pdf": [u("servicereports.pdf", token=report_token),
+                                   u("servicereports.pdf", token=report_token, lang="en")],
+            "servicereports.index": [u("servicereports.index"),
+                                     u("servicereports.index", quarter="2026-Q3")],
+            "servicereports.issue": [u("servicereports.issue")],
+            # Revoked, then renewed: the link works again for the rows after it.
+            "servicereports.revoke": [u("servicereports.revoke", report_id=w.service_report.id)],
+            "servicereports.renew": [u("servicereports.renew", report_id=w.service_report.id)],
             # Last: it ends the session every row above uses.
             "accounts.logout": [u("accounts.logout")],
         }
@@ -277,7 +292,9 @@ def post_data(w: World) -> dict[str, dict]:
         "assets.import_csv": {"content": ""},
         "contracts.import_csv": {"content": ""},
         "customers.index": {"name": "New customer"},
-        "customers.edit": {"name": "Renamed customer"},
+        "customers.edit": {"name": "Renamed customer", "report_emails": "it@example.com",
+                           "report_locale": "zh", "account_manager_id": "0"},
+        "servicereports.issue": {"customer": str(w.customer.id), "quarter": "2026-Q2"},
         "customers.site": {"name": "Plant 2", "address": "", "timezone": "Asia/Shanghai",
                            "contact_name": "", "contact_phone": ""},
         "contracts.edit": {"number": "HT-NEW", "customer_id": str(w.customer.id),

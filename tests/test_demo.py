@@ -42,12 +42,15 @@ def test_demo_covers_every_state_and_tier_and_prints_logins(runner, client):
     assert contract_levels == levels and len(levels) == 6
     roles = sorted(u.role.value for u in db.session.scalars(sa.select(User)))
     assert roles == sorted(r.value for r in (Role.ADMIN, Role.DISPATCHER, Role.TECHNICIAN,
-                                             Role.TECHNICIAN))
-    assert len(re.findall(r"^\s+(admin|dispatcher|technician)\s+\S+@\S+\s+\S+$", result.output,
-                          re.M)) == 4
+                                             Role.TECHNICIAN, Role.MANAGER))
+    assert len(re.findall(r"^\s+(admin|dispatcher|technician|manager)\s+\S+@\S+\s+\S+$",
+                          result.output, re.M)) == 5
     urls = re.findall(r"http://127\.0\.0\.1:5000(/r/[0-9A-Z]{12})", result.output)
     assert len(urls) == 3
     assert all(client.get(u).status_code == 200 for u in urls)
+    # The first customer's report for last quarter, as the customer opens it.
+    [report] = re.findall(r"http://127\.0\.0\.1:5000(/service-report/\S+)", result.output)
+    assert "华东精密制造有限公司" in client.get(report).get_data(as_text=True)
 
 
 def test_demo_load_twice_does_not_duplicate(runner):
@@ -62,7 +65,7 @@ def test_demo_load_twice_does_not_duplicate(runner):
             for m in count} == count and count[Asset] == 12
     base = f"http://{address.lan_address() or '127.0.0.1'}:5001/"
     urls = re.findall(r"https?://\S+", result.stdout)
-    assert len(urls) == 4 and all(u.startswith(base) for u in urls)
+    assert len(urls) == 5 and all(u.startswith(base) for u in urls)
 
 
 def test_demo_plans_count_their_tiers_working_hours(runner, client):
@@ -232,7 +235,7 @@ def test_make_demo_with_host_0000_prints_lan_urls(app):
                          cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
     base = f"http://{address.lan_address() or '127.0.0.1'}:5055"
     urls = re.findall(r"https?://\S+", out)
-    assert len(urls) == 4 and all(u.startswith(base + "/") for u in urls)
+    assert len(urls) == 5 and all(u.startswith(base + "/") for u in urls)
     assert re.search(rf"{re.escape(base)}/t/\S+", out) and "0.0.0.0" not in out
     assert ("allow port 5055 through this computer's firewall" in out) == \
         (address.lan_address() is not None)

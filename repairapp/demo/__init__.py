@@ -2,6 +2,7 @@
 for every technician and months of closed history; the logins and links to try it with."""
 
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import click
 import sqlalchemy as sa
@@ -9,6 +10,7 @@ from flask.cli import AppGroup
 
 from repairapp.assets.models import Asset
 from repairapp.customers.models import Customer
+from repairapp.db import utcnow
 from repairapp.demo.address import FALLBACK, reachable_url
 from repairapp.demo.data import DEMO_PASSWORD, DEMO_SEED, STAFF, load_demo
 from repairapp.extensions import db
@@ -53,6 +55,21 @@ def _print_links(base_url: str) -> None:
         click.echo(f"\nTracking URL (what the requester of {ticket.number} sees, "
                    f"{ticket.status.value}):")
         click.echo(f"  {url_on(base_url, 'tracking.show', token=ticket.tracking_token)}")
+    _print_service_report(base_url)
+
+
+def _print_service_report(base_url: str) -> None:
+    """The first customer's report for last quarter: the link a customer gets by email."""
+    from repairapp.servicereports import services
+
+    customer = db.session.scalar(sa.select(Customer).where(Customer.report_emails != "")
+                                 .order_by(Customer.id).limit(1))
+    if customer:
+        start, end = services.last_quarter(utcnow().astimezone(ZoneInfo("Asia/Shanghai")).date())
+        report = services.issue(customer.id, start, end)
+        click.echo(f"\nService report link ({customer.name}, {services.quarter_name(start)}, "
+                   "what the customer opens without an account):")
+        click.echo(f"  {url_on(base_url, 'servicereports.view', token=report.token)}")
 
 
 @demo_cli.command("history")

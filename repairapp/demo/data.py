@@ -22,6 +22,7 @@ STAFF = [
     (Role.DISPATCHER, "dispatch@example.com", "调度 Dispatcher"),
     (Role.TECHNICIAN, "tech1@example.com", "王工 Wang"),
     (Role.TECHNICIAN, "tech2@example.com", "李工 Li"),
+    (Role.MANAGER, "manager@example.com", "服务经理 Manager"),
 ]
 # (name, kind, level, response/resolution minutes for critical, major, minor)
 PLANS = [
@@ -135,7 +136,7 @@ def _staff() -> list[User]:
 
 
 def load_plans_and_staff() -> tuple[list[ServicePlan], list[User]]:
-    """The demo's plans with their calendars and its four staff accounts."""
+    """The demo's plans with their calendars and its staff accounts."""
     plans = [_plan(*p) for p in PLANS]
     calendars = _calendars()
     for plan in plans:
@@ -151,6 +152,9 @@ def load_demo(now: datetime | None = None, seed: int = DEMO_SEED) -> list[Asset]
     today = now.astimezone(ZoneInfo("Asia/Shanghai")).date()
     plans, staff = load_plans_and_staff()
     sites = _customers()
+    # The first customer gets its quarterly service report (`flask reports send`).
+    sites[0].customer.report_emails = "service@east-precision.example"
+    sites[0].customer.account_manager = next(u for u in staff if u.role is Role.MANAGER)
     assets, tiers = _assets(sites, today)
     _contracts(assets, tiers, plans, today)
     db.session.flush()

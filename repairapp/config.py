@@ -68,6 +68,8 @@ def from_environment(instance_path: str) -> dict:
                         if h.strip()],
         "VENDOR_NAME": env("REPAIRAPP_VENDOR_NAME", "RepairApp Service"),
         "VENDOR_HOTLINE": env("REPAIRAPP_VENDOR_HOTLINE", "400-000-0000"),
+        # A PNG or JPEG file: the vendor's logo on the customer's service report (optional).
+        "VENDOR_LOGO": env("REPAIRAPP_VENDOR_LOGO", ""),
         "PHOTO_MAX_PIXELS": int(env("REPAIRAPP_PHOTO_MAX_PIXELS", "1600")),
         # Photo decodes one process runs at once (its threads share them, ~100 MB each), and
         # the seconds a request waits for one before the form asks to send again.

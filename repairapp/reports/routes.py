@@ -46,3 +46,7 @@ def download(key: str, fmt: str):
         return downloads.respond(fmt, name, _("Tickets"), export.HEADER, export.rows(flt))
     table = figures.TABLES[key](flt)
     return downloads.respond(fmt, name, table.title, table.header, table.rows)
+
+
+# The customer's service report (its own module): /reports/customer and /reports/customer.pdf.
+from repairapp.reports import customer_views  # noqa: E402, F401

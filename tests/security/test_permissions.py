@@ -98,6 +98,8 @@ TABLE = {
     "notifications.retry":    ADMIN_ONLY,
     "reports.index":          REPORTS,
     "reports.download":       REPORTS,
+    "reports.customer_report": REPORTS,
+    "reports.customer_pdf":   REPORTS,
     "followups.index":        DESK,
     "followups.record":       DESK,
     "followups.complaints":   DESK,

@@ -230,6 +230,12 @@ def urls(app: Flask, world: World, role: str) -> dict[str, list[str]]:
             # Every table of the report and the ticket export, in both formats.
             "reports.download": [u("reports.download", key=key, fmt=fmt)
                                  for key in ("tickets", *REPORT_TABLES) for fmt in ("csv", "xlsx")],
+            "reports.customer_report": [
+                u("reports.customer_report"),
+                u("reports.customer_report", period="", start="2026-03-01", end="2026-03-31",
+                  customer=w.customer.id)],
+            "reports.customer_pdf": [u("reports.customer_pdf", period="last_quarter",
+                                       customer=w.customer.id, lang="zh")],
             "followups.index": [u("followups.index")],
             "followups.record": [u("followups.record", task_id=w.follow_up.id)],
             "followups.complaints": [u("followups.complaints")],

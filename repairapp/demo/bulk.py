@@ -36,6 +36,7 @@ from flask import current_app
 from repairapp.accounts.models import Role, User
 from repairapp.assets.models import Asset, Label
 from repairapp.assets.services import CODE_LENGTH, CROCKFORD
+from repairapp.billing.work import Terms, items_for
 from repairapp.contracts.models import (
     Contract,
     CoverageState,
@@ -57,7 +58,6 @@ from repairapp.followups.models import (
     FollowUp,
     FollowUpKind,
 )
-from repairapp.sla.billing import Terms, items_for
 from repairapp.sla.calendar import Calendar, add_working_minutes
 from repairapp.sla.services import targets_of
 from repairapp.tickets.models import (

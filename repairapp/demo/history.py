@@ -19,10 +19,10 @@ from flask import current_app
 
 from repairapp.accounts.models import Role, User
 from repairapp.assets.models import Asset
+from repairapp.billing.work import Terms
 from repairapp.contracts.models import Severity
 from repairapp.extensions import db
 from repairapp.notifications.models import Notification
-from repairapp.sla.billing import Terms
 from repairapp.sla.calendar import Calendar, add_working_minutes
 from repairapp.sla.sweep import check
 from repairapp.tickets import work

@@ -18,10 +18,10 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from repairapp.accounts.models import Role, User
+from repairapp.billing.work import Terms
 from repairapp.contracts.models import Severity
 from repairapp.extensions import db
 from repairapp.followups import services as followups
-from repairapp.sla.billing import Terms
 from repairapp.tickets import work
 from repairapp.tickets.forms import (
     AssignForm,

@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from repairapp.accounts.models import Role, User
+from repairapp.billing.work import Terms, items_for
 from repairapp.contracts.models import Severity
 from repairapp.db import utcnow
 from repairapp.extensions import db
 from repairapp.followups import services as followups
 from repairapp.notifications.models import NotificationKind
 from repairapp.notifications.services import announce
-from repairapp.sla.billing import Terms, items_for
 from repairapp.sla.calendar import Calendar
 from repairapp.sla.services import due_times
 from repairapp.tickets.models import (

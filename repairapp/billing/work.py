@@ -4,10 +4,10 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from repairapp.billing.money import tax_contained, to_fen
 from repairapp.tickets.models import WorkLog, WorkType
 
 PERSON_DAY_MINUTES = 8 * 60
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Terms:
 
     def tax_in(self, total: Decimal) -> Decimal:
         """The tax contained in a tax-included amount."""
-        return (total * self.tax_percent / (100 + self.tax_percent)).quantize(CENT)
+        return tax_contained(total, self.tax_percent)
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Item:
 
     @property
     def amount(self) -> Decimal | None:
-        return None if self.unit_price is None else (self.quantity * self.unit_price).quantize(CENT)
+        return None if self.unit_price is None else to_fen(self.quantity * self.unit_price)
 
 
 def items_for(logs: list[WorkLog], terms: Terms) -> list[Item]:

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from repairapp.sla.billing import Terms, items_for, total
+from repairapp.billing.work import Terms, items_for, total
 from repairapp.tickets.models import PartUsed, WorkLog, WorkType
 
 TERMS = Terms(Decimal("300.00"), Decimal("800.00"), Decimal("2000.00"), Decimal("6"))

@@ -1,0 +1,1 @@
+"""Money: what chargeable work costs, contract fees, payments and renewals."""

@@ -140,7 +140,8 @@ def complaint_list(view: str, now: datetime) -> sa.Select:
 @dataclass(frozen=True)
 class ComplaintCounts:
     """Complaints made in a period: in all, by source, how many are still open, how many
-    were (or are) answered late."""
+    were (or are) answered late (closed after the due time, or open past it), and the mean
+    hours from filing to closing of the closed ones."""
 
     total: int
     from_tracking: int
@@ -148,6 +149,9 @@ class ComplaintCounts:
     open: int
     closed: int
     late: int
+    closed_late: int = 0
+    overdue: int = 0
+    average_hours_to_close: float | None = None
 
 
 def complaints_between(start: datetime, end: datetime, *, customer_id: int | None = None,
@@ -158,14 +162,18 @@ def complaints_between(start: datetime, end: datetime, *, customer_id: int | Non
     Late: closed after the due time, or still open past it at `now`."""
     c, now = Complaint, now or utcnow()
     closed = c.status == ComplaintStatus.CLOSED
-    late = sa.or_(sa.and_(closed, c.closed_at > c.due_at), sa.and_(~closed, c.due_at < now))
+    closed_late = sa.and_(closed, c.closed_at > c.due_at)
+    overdue = sa.and_(~closed, c.due_at < now)
+    late = sa.or_(closed_late, overdue)
+    seconds = sa.extract("epoch", c.closed_at) - sa.extract("epoch", c.created_at)
 
     def count(condition=sa.true()):
         return sa.func.count().filter(condition)
 
     query = sa.select(count(), count(c.source == ComplaintSource.TRACKING),
                       count(c.source == ComplaintSource.STAFF), count(~closed),
-                      count(closed), count(late)
+                      count(closed), count(late), count(closed_late), count(overdue),
+                      sa.func.avg(seconds).filter(closed)
                       ).where(c.created_at >= start, c.created_at < end)
     if customer_id is not None:
         query = query.where(c.customer_id == customer_id)
@@ -173,33 +181,53 @@ def complaints_between(start: datetime, end: datetime, *, customer_id: int | Non
         query = query.where(c.owner_id == owner_id)
     if ticket_ids is not None:
         query = query.where(c.ticket_id.in_(ticket_ids))
-    return ComplaintCounts(*db.session.execute(query).one())
+    *counts, seconds = db.session.execute(query).one()
+    return ComplaintCounts(*counts, None if seconds is None else round(float(seconds) / 3600, 1))
 
 
 @dataclass(frozen=True)
 class FollowUpCounts:
     """Follow-ups due in a period: in all, done (by the desk or by the requester's own
-    rating), done late or still open past due, and the average satisfaction recorded."""
+    rating), done late or still open past due, and the average satisfaction recorded; open
+    past due, and of the ticket follow-ups asked whether the repair held, how many said so."""
 
     total: int
     done: int
     by_requester: int
     late: int
     average_satisfaction: float | None
+    overdue: int = 0
+    stays_fixed: int = 0
+    asked_fixed: int = 0
+
+    @property
+    def open(self) -> int:
+        return self.total - self.done
+
+    @property
+    def by_desk(self) -> int:
+        return self.done - self.by_requester
 
 
 def followups_between(start: datetime, end: datetime, *, customer_id: int | None = None,
+                      ticket_ids: sa.Select | None = None,
                       now: datetime | None = None) -> FollowUpCounts:
-    """Counts of follow-ups due in [start, end), in one query (for reports)."""
+    """Counts of follow-ups due in [start, end), in one query (for reports). `ticket_ids`
+    (a SELECT of ticket ids) keeps the follow-ups of those tickets (no key customer's call)."""
     t, now = FollowUp, now or utcnow()
     done = t.done_at.is_not(None)
-    late = sa.or_(sa.and_(done, t.done_at > t.due_at), sa.and_(~done, t.due_at < now))
+    overdue = sa.and_(~done, t.due_at < now)
+    late = sa.or_(sa.and_(done, t.done_at > t.due_at), overdue)
     query = sa.select(sa.func.count(), sa.func.count().filter(done),
                       sa.func.count().filter(t.by_requester.is_(True)),
-                      sa.func.count().filter(late), sa.func.avg(t.satisfaction)
+                      sa.func.count().filter(late), sa.func.avg(t.satisfaction),
+                      sa.func.count().filter(overdue),
+                      sa.func.count().filter(t.stays_fixed.is_(True)), sa.func.count(t.stays_fixed)
                       ).where(t.due_at >= start, t.due_at < end)
     if customer_id is not None:
         query = query.where(t.customer_id == customer_id)
-    total, done_n, by_requester, late_n, average = db.session.execute(query).one()
+    if ticket_ids is not None:
+        query = query.where(t.ticket_id.in_(ticket_ids))
+    total, done_n, by_requester, late_n, average, *more = db.session.execute(query).one()
     return FollowUpCounts(total, done_n, by_requester, late_n,
-                          None if average is None else round(float(average), 2))
+                          None if average is None else round(float(average), 2), *more)

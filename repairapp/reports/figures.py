@@ -9,7 +9,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from repairapp.reports import charts, quality, services
+from repairapp.reports import care, charts, quality, services
 from repairapp.reports.services import Filters
 from repairapp.tickets.models import Category
 from repairapp.wording import BILLING, CATEGORY, SEVERITY
@@ -97,6 +97,11 @@ def _percent(rate: float | None) -> float | None:
     return None if rate is None else round(100 * rate, 1)
 
 
+def _rate(n: int, of: int) -> float | None:
+    """n out of `of`, in per cent to one decimal."""
+    return round(100 * n / of, 1) if of else None
+
+
 def _compliance(flt: Filters) -> Table:
     table = Table("compliance", _l("SLA compliance by plan and severity"),
                   [_l("Plan"), _l("Severity"), _l("Responses decided"), _l("Responses met"),
@@ -118,16 +123,15 @@ def _compliance(flt: Filters) -> Table:
 
 def _quality(flt: Filters) -> Table:
     q = quality.quality(flt)
-    rate = lambda n, of: round(100 * n / of, 1) if of else None  # noqa: E731
     table = Table("quality", _l("Fixes, reopens and duplicates"),
                   [_l("Figure"), _l("Tickets"), _l("Out of"), _l("Rate %")],
                   note=_l("First-time fix: resolved with at most one on-site visit and never "
                           "reopened, out of the tickets resolved. Reopened: out of the "
                           "tickets resolved. Duplicates: out of the tickets filed."))
     table.rows = [[str(_l("First-time fix")), q.first_time_fixed, q.resolved,
-                   rate(q.first_time_fixed, q.resolved)],
-                  [str(_l("Reopened")), q.reopened, q.resolved, rate(q.reopened, q.resolved)],
-                  [str(_l("Duplicates")), q.duplicates, q.filed, rate(q.duplicates, q.filed)]]
+                   _rate(q.first_time_fixed, q.resolved)],
+                  [str(_l("Reopened")), q.reopened, q.resolved, _rate(q.reopened, q.resolved)],
+                  [str(_l("Duplicates")), q.duplicates, q.filed, _rate(q.duplicates, q.filed)]]
     table.chart = charts.bars(str(table.title), [(r[0], r[3] or 0) for r in table.rows])
     return table
 
@@ -200,6 +204,60 @@ def _reliability(flt: Filters) -> Table:
     return table
 
 
+def _counts(rows: list[tuple]) -> list[list]:
+    """Rows of (label, number, out of) with the rate; a total's or an average's row has no
+    "out of" (None) and no rate."""
+    return [[str(label), n, of, None if of is None else _rate(n, of)] for label, n, of in rows]
+
+
+def _followups(flt: Filters) -> Table:
+    c = care.followups(flt)
+    table = Table("followups", _l("Follow-ups"),
+                  [_l("Figure"), _l("Follow-ups"), _l("Out of"), _l("Rate %")],
+                  note=_l("Follow-ups due in the period, after tickets and key customers' "
+                          "calls alike. Late: done after the due time, or not done and past "
+                          "it now. Still fixed: of those asked whether the repair held."))
+    table.rows = _counts([
+        (_l("Due in the period"), c.total, None), (_l("Done"), c.done, c.total),
+        (_l("Rated by the requester"), c.by_requester, c.done),
+        (_l("Called by the desk"), c.by_desk, c.done), (_l("Late"), c.late, c.total),
+        (_l("Not done yet"), c.open, c.total), (_l("Not done, past due"), c.overdue, c.open),
+        (_l("Average satisfaction (1–5)"), c.average_satisfaction, None),
+        (_l("Still fixed"), c.stays_fixed, c.asked_fixed)])
+    return table
+
+
+def _complaints(flt: Filters) -> Table:
+    c = care.complaints(flt)
+    table = Table("complaints", _l("Complaints"),
+                  [_l("Figure"), _l("Complaints"), _l("Out of"), _l("Rate %")],
+                  note=_l("Complaints filed in the period; past due as of now. Time to close: "
+                          "from filing to closing, of those closed."))
+    table.rows = _counts([
+        (_l("Total"), c.total, None),
+        (_l("From the tracking page"), c.from_tracking, c.total),
+        (_l("Logged by staff"), c.from_staff, c.total), (_l("Closed"), c.closed, c.total),
+        (_l("Closed after the due time"), c.closed_late, c.closed),
+        (_l("Still open"), c.open, c.total), (_l("Open past due"), c.overdue, c.open),
+        (_l("Mean time to close (hours)"), c.average_hours_to_close, None)])
+    return table
+
+
+def _machines(flt: Filters) -> Table:
+    table = Table("machine_reliability", _l("MTBF and MTTR per machine"),
+                  [_l("Tag"), _l("Name"), _l("Model"), _l("Site"), _l("Failures"),
+                   _l("Resolved"), _l("MTBF (hours)"), _l("MTTR, working minutes"),
+                   _l("MTTR, wall-clock minutes")],
+                  note=_l("The 20 machines with the most failures (tickets filed in the "
+                          "period, duplicates aside), then the longest wall-clock MTTR. MTBF: "
+                          "the hours in the period divided by the machine's failures. MTTR: "
+                          "the mean resolution time of those resolved."))
+    table.rows = [[m.tag, m.name, m.model or "—", m.site, m.failures, m.resolved,
+                   _minutes(m.mtbf_hours), _minutes(m.mttr_working), _minutes(m.mttr_wall)]
+                  for m in care.machines(flt)]
+    return table
+
+
 #: Every table of the report, in page order, by key.
 TABLES: dict[str, Callable[[Filters], Table]] = {
     "volume": _volume,
@@ -208,10 +266,13 @@ TABLES: dict[str, Callable[[Filters], Table]] = {
     "compliance": _compliance,
     "quality": _quality,
     "satisfaction": _satisfaction,
+    "followups": _followups,
+    "complaints": _complaints,
     "technicians": _technicians,
     "chargeable": _chargeable,
     "repeated": _repeated,
     "reliability": _reliability,
+    "machine_reliability": _machines,
 }
 
 

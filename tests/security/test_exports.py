@@ -85,7 +85,8 @@ def test_no_export_has_a_cell_that_starts_a_formula(app, client):
     assert set(found) == {"/assets/export.csv", "/contracts/export.csv"} | reports
     # Tables of counts and times hold no seeded text; these show names, tags and models.
     texts = {"assets/export", "contracts/export", "reports/tickets", "reports/by_model",
-             "reports/by_site", "reports/by_customer", "reports/technicians"}
+             "reports/by_site", "reports/by_customer", "reports/technicians",
+             "reports/machine_reliability"}
     for url, body in found.items():
         written = cells(body)
         unescaped = [cell for cell in written if cell.startswith(DANGEROUS)]

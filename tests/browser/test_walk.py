@@ -53,7 +53,8 @@ MUST_SEE = {
 }
 #: Not pages: files, images, the language switch (it would leave Chinese), log-out.
 NOT_PAGES = {"static", "main.confirm_language", "tickets.photo", "assets.export_csv",
-             "contracts.export_csv", "reports.download", "labels.calibration_page",
+             "contracts.export_csv", "reports.download", "reports.customer_pdf",
+             "servicereports.pdf", "labels.calibration_page",
              "accounts.logout"}
 #: Names and codes written the same in Chinese UI text (Webhook is what WeCom, DingTalk and
 #: Feishu call it in their own Chinese settings; chinesecalendar is a package's name; MTBF and

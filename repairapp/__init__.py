@@ -77,9 +77,10 @@ def _ensure_instance_folder(app: Flask) -> None:
 
 
 def _register_extensions(app: Flask) -> None:
-    from repairapp import i18n, wording
+    from repairapp import i18n, logs, wording
     from repairapp.accounts import auth
-    from repairapp.main import form_errors, links
+    from repairapp.health import routes as health
+    from repairapp.main import form_errors, links, static_files
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config.ROOT / "migrations"),
@@ -92,6 +93,9 @@ def _register_extensions(app: Flask) -> None:
     form_errors.init_app(app)
     wording.init_app(app)
     links.init_app(app)
+    static_files.init_app(app)
+    health.init_app(app)
+    logs.init_app(app)  # last: its request line wraps everything above
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -101,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from repairapp.customers.routes import bp as customers_bp
     from repairapp.dispatch.routes import bp as dispatch_bp
     from repairapp.followups.routes import bp as followups_bp
+    from repairapp.health.routes import bp as health_bp
     from repairapp.intake.routes import bp as intake_bp
     from repairapp.jobs.routes import bp as jobs_bp
     from repairapp.labels.routes import bp as labels_bp
@@ -121,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(manager_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(servicereports_bp)
+    app.register_blueprint(health_bp)
     errors.register(app)
 
 

@@ -33,7 +33,11 @@ def from_environment(instance_path: str) -> dict:
         "ENVIRONMENT": env("REPAIRAPP_ENV") or "development",
         "SECRET_KEY": env("REPAIRAPP_SECRET_KEY", DEV_SECRET),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: no SQL parameter (a phone number, a name) in a log line or an
+        # error message, even with SQLAlchemy's logging at DEBUG (repairapp/logs.py).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        #: json or text; unset: json in production, text in development (repairapp/logs.py).
+        "LOG_FORMAT": env("REPAIRAPP_LOG_FORMAT", ""),
         # Three phone photos plus text; the phone downscales first when it can.
         "MAX_CONTENT_LENGTH": int(env("REPAIRAPP_MAX_UPLOAD_MB", "40")) * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,

@@ -42,6 +42,8 @@ TABLE = {
     "main.index":             PUBLIC,
     "main.confirm_language":  PUBLIC,
     "main.set_language":      PUBLIC,
+    "health.healthz":         PUBLIC,
+    "health.readyz":          PUBLIC,
     "accounts.login":         PUBLIC,
     "accounts.password":      STAFF,
     "accounts.users":         ADMIN_ONLY,

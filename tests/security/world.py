@@ -164,6 +164,8 @@ def urls(app: Flask, world: World, role: str) -> dict[str, list[str]]:
             "main.index": [u("main.index")],
             "main.confirm_language": [u("main.confirm_language", code="zh")],
             "main.set_language": [u("main.set_language", code="zh")],
+            "health.healthz": [u("health.healthz")],
+            "health.readyz": [u("health.readyz")],
             "accounts.login": [u("accounts.login")],
             "accounts.password": [u("accounts.password")],
             "accounts.users": [u("accounts.users")],

@@ -77,6 +77,7 @@ NOTIFICATION_KIND = {
     NotificationKind.RESPONSE_BREACHED: _l("Response overdue"),
     NotificationKind.RESOLUTION_BREACHED: _l("Fix overdue"),
     NotificationKind.RESOLVED: _l("Resolved"),
+    NotificationKind.JOB_REPORT: _l("Service sheet"),
 }
 DELIVERY_STATUS = {
     DeliveryStatus.PENDING: _l("Waiting"),

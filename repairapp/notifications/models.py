@@ -26,6 +26,7 @@ class NotificationKind(enum.Enum):
     RESPONSE_BREACHED = "response_breached"      # -> assignee and dispatchers (escalation)
     RESOLUTION_BREACHED = "resolution_breached"
     RESOLVED = "resolved"                        # -> the requester, if they left an email
+    JOB_REPORT = "job_report"                    # -> the requester: their service sheet
 
 
 class Transport(enum.Enum):
@@ -43,7 +44,8 @@ class DeliveryStatus(enum.Enum):
 
 
 #: What a group channel receives unless an admin chooses otherwise: the staff's events.
-STAFF_KINDS = [k.value for k in NotificationKind if k is not NotificationKind.RESOLVED]
+STAFF_KINDS = [k.value for k in NotificationKind
+               if k not in (NotificationKind.RESOLVED, NotificationKind.JOB_REPORT)]
 
 
 def _enum(cls):

@@ -34,7 +34,10 @@ SUBJECT = {
     K.RESPONSE_BREACHED: _l("Response overdue"),
     K.RESOLUTION_BREACHED: _l("Fix overdue"),
     K.RESOLVED: _l("Your repair request is resolved"),
+    K.JOB_REPORT: _l("Your service sheet"),
 }
+#: What only the requester hears (by email, if they left an address).
+TO_REQUESTER = {K.RESOLVED, K.JOB_REPORT}
 #: Who among the staff hears of each kind; the assignee falls back to the dispatchers.
 TO_DISPATCHERS = {K.NEW, K.RESPONSE_BREACHED, K.RESOLUTION_BREACHED}
 TO_ASSIGNEE = {K.ASSIGNED, K.RESPONSE_SOON, K.RESOLUTION_SOON, K.RESPONSE_BREACHED,
@@ -93,7 +96,7 @@ def _staff_recipients(ticket: Ticket, kind: NotificationKind) -> list[User]:
 
 def _email_people(ticket: Ticket, kind: NotificationKind) -> list[Delivery]:
     """Mail to the people concerned (only called when email is set up here)."""
-    if kind is K.RESOLVED:
+    if kind in TO_REQUESTER:
         if not ticket.requester_email:
             return []
         with force_locale(ticket.requester_locale or current_app.config["BABEL_DEFAULT_LOCALE"]):

@@ -57,6 +57,8 @@ FORMS = {
               {"reason": "On leave"}),
         _spec("resolve", "/tickets/{w.ticket.id}", "/tickets/{w.ticket.id}/resolve",
               {"notes": "Replaced the fuse", "work_type": "remote"}),
+        _spec("sign the service sheet", "/job-report/ticket/{w.on_site.id}/sign",
+              typed={"signer_name": "Chen"}),
         _spec("password", "/accounts/password"),
     ],
     "dispatcher": [
@@ -73,6 +75,8 @@ FORMS = {
         _spec("log a complaint about a ticket", "/followups/complaints/new?ticket={w.ticket.id}",
               typed={"description": "Came late"}),
         _spec("settle a complaint", "/followups/complaints/{w.complaint.id}"),
+        _spec("correct the service sheet", "/job-report/{w.job_report.id}/correct",
+              typed={"change_note": "Added the part"}),
     ],
     "admin": [
         _spec("new account", "/accounts/users", typed={

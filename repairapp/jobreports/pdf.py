@@ -1,0 +1,249 @@
+"""A service sheet as an A4 PDF (reportlab platypus), drawn from its frozen content alone.
+
+Chinese or English, a CJK TrueType font embedded as a subset, the customer's signature
+image, and on every page the content's SHA-256. Rendering is deterministic (reportlab's
+invariant mode): the same content gives the same bytes, so the PDF need not be stored.
+"""
+
+import io
+from xml.sax.saxutils import escape
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from PIL import Image as PILImage
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from repairapp.i18n import duration
+from repairapp.jobreports import words
+from repairapp.jobreports.models import JobReport
+from repairapp.labels.pdf import cjk_font
+
+MARGIN = 15 * mm
+WIDTH = A4[0] - 2 * MARGIN
+GRID = colors.HexColor("#c5ccd6")
+SHADE = colors.HexColor("#e6eef8")
+LOCALES = ("zh", "en")
+
+
+def render(report: JobReport, signature_png: bytes | None, *, locale: str) -> bytes:
+    """The sheet as PDF bytes in `locale`; needs an app context, not a request."""
+    content = report.content
+    with force_locale(locale):
+        styles = _styles(cjk_font(), locale)
+        story = _head(content, styles) + _correction(content, styles) + _facts(content, styles)
+        story += _signature(content, signature_png, styles)
+        out = io.BytesIO()
+        title = _("Service sheet %(number)s", number=content["ticket"]["number"])
+        doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
+                                topMargin=MARGIN, bottomMargin=MARGIN + 8 * mm, title=title,
+                                author=current_app.config["VENDOR_NAME"], invariant=1,
+                                lang="zh-CN" if locale == "zh" else "en")
+        footer = (_("Content SHA-256: %(hash)s", hash=report.content_sha256),
+                  _("%(title)s, version %(version)s", title=title, version=report.version),
+                  _("Page %(page)s of %(pages)s", page="{page}", pages="{pages}"))
+        doc.build(story, canvasmaker=_footed(styles["font"], footer))
+    return out.getvalue()
+
+
+def _styles(font: str, locale: str) -> dict:
+    wrap = "CJK" if locale == "zh" else None
+
+    def style(name, size, **kw):
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.35,
+                              wordWrap=wrap, **kw)
+
+    return {"font": font, "title": style("title", 18, spaceAfter=1 * mm),
+            "h2": style("h2", 12, spaceBefore=4 * mm, spaceAfter=1.5 * mm,
+                        textColor=colors.HexColor("#12355b")),
+            "body": style("body", 9.5), "note": style("note", 8.5, textColor=colors.grey),
+            "cell": style("cell", 9),
+            "box": style("box", 9.5, backColor=colors.HexColor("#fff7d6"), borderPadding=6,
+                         borderColor=colors.HexColor("#d97706"), borderWidth=0.8,
+                         spaceBefore=3 * mm, spaceAfter=3 * mm)}
+
+
+def _p(text: str, style) -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _grid(rows: list[list], widths: list[float], styles: dict, head: bool = False) -> Table:
+    table = Table([[_p(str(v), styles["cell"]) for v in row] for row in rows],
+                  colWidths=[w * mm for w in widths], repeatRows=1 if head else 0)
+    commands = [("FONTNAME", (0, 0), (-1, -1), styles["font"]),
+                ("GRID", (0, 0), (-1, -1), 0.5, GRID), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    if head:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), SHADE))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _pairs(pairs: list[tuple[str, str]], styles: dict) -> Table:
+    """Label / value rows, two pairs to a row."""
+    cells = [[label, value or "—"] for label, value in pairs]
+    rows = [cells[i] + (cells[i + 1] if i + 1 < len(cells) else ["", ""])
+            for i in range(0, len(cells), 2)]
+    table = _grid(rows, [24, 66, 24, 66], styles)
+    table.setStyle(TableStyle([("BACKGROUND", (0, 0), (0, -1), SHADE),
+                               ("BACKGROUND", (2, 0), (2, -1), SHADE)]))
+    return table
+
+
+def _head(content: dict, styles: dict) -> list:
+    ticket = content["ticket"]
+    return [_p(current_app.config["VENDOR_NAME"], styles["body"]),
+            _p(_("Service sheet"), styles["title"]),
+            _p(_("Repair request %(number)s · version %(version)s",
+                 number=ticket["number"], version=content["version"]), styles["body"]),
+            Spacer(1, 2 * mm)]
+
+
+def _signed_line(signed: dict | None, tz: str) -> str:
+    if not signed:
+        return _("Not signed by the customer.")
+    return _("Signed by %(name)s on %(time)s.", name=signed["name"],
+             time=words.when(signed["signed_at"], tz))
+
+
+def _correction(content: dict, styles: dict) -> list:
+    """Version n + 1: which version it corrects, what changed, who made it."""
+    corrects = content["corrects"]
+    if not corrects:
+        return []
+    tz, names = content["timezone"], words.section_names()
+    if content["signature"]:  # signed again after the job was reopened and resolved again
+        text = _("This version replaces version %(version)s: the job was reopened and "
+                 "resolved again, and the customer signed again.", version=corrects["version"])
+    else:
+        changed = words.listed(names[k] for k in content["changed"]) or "—"
+        text = "\n".join([
+            _("This version corrects version %(version)s (SHA-256 %(hash)s).",
+              version=corrects["version"], hash=corrects["sha256"][:16] + "…"),
+            _("What changed: %(note)s", note=content["change_note"]),
+            _("Sections changed: %(sections)s", sections=changed),
+            _("Corrected by %(name)s on %(time)s; the customer did not sign this correction. "
+              "Customer's signature on the earlier version: %(signed)s",
+              name=content["made_by"], time=words.when(content["made_at"], tz),
+              signed=_signed_line(corrects["signed"], tz))])
+    return [_p(text, styles["box"])]
+
+
+def _facts(content: dict, styles: dict) -> list:
+    machine, ticket, times, tz = (content["machine"], content["ticket"], content["times"],
+                                  content["timezone"])
+    story = [_p(_("Machine"), styles["h2"]), _pairs([
+        (_("Asset tag"), machine["tag"]), (_("Machine"), machine["name"]),
+        (_("Model"), machine["model"]), (_("Serial number"), machine["serial_number"]),
+        (_("Customer"), machine["customer"]), (_("Site"), machine["site"]),
+        (_("Address"), machine["address"])], styles)]
+    story += [_p(_("Fault"), styles["h2"]), _pairs([
+        (_("Category"), words.category(content)), (_("Severity"), words.severity(content)),
+        (_("Reported by"), ticket["requester"]), (_("Filed"), words.when(times["filed_at"], tz))],
+        styles)]
+    if ticket["description"]:
+        story.append(_p(ticket["description"], styles["body"]))
+    story += [_p(_("Work done"), styles["h2"]), _p(content["work_done"] or "—", styles["body"])]
+    story += [_p(_("Times"), styles["h2"]), _pairs([
+        (_("Responded"), words.when(times["responded_at"], tz)),
+        (_("Arrived on site"), words.when(times["arrived_at"], tz)),
+        (_("Resolved"), words.when(times["resolved_at"], tz)),
+        (_("Time on site"), duration(times["on_site_minutes"])),
+        (_("Remote work"), duration(times["remote_minutes"]) if times["remote_minutes"] else "—"),
+    ], styles)]
+    return story + _parts(content, styles) + _amounts(content, styles) + _people(content, styles)
+
+
+def _parts(content: dict, styles: dict) -> list:
+    story = [_p(_("Parts used"), styles["h2"])]
+    if not content["parts"]:
+        return story + [_p(_("No parts used."), styles["body"])]
+    rows = [[_("Part"), _("Qty")]] + [[p["description"], p["quantity"]]
+                                       for p in content["parts"]]
+    return story + [_grid(rows, [150, 30], styles, head=True)]
+
+
+def _amounts(content: dict, styles: dict) -> list:
+    amounts = content["amounts"]
+    story = [_p(_("Amounts (tax included)"), styles["h2"])]
+    if amounts["source"] == "quote":
+        story.append(_p(_("As in the approved quote (version %(version)s).",
+                          version=amounts["reference"]), styles["note"]))
+    if not amounts["lines"]:
+        return story + [_p(words.no_charge(content), styles["body"])]
+    rows = [[_("Item"), _("Qty"), _("Unit price"), _("Amount")]]
+    rows += [[words.line_name(line), line["quantity"],
+              "" if line["unit_price"] is None else words.yuan(line["unit_price"]),
+              words.yuan(line["amount"])] for line in amounts["lines"]]
+    if amounts["total"] is not None:
+        rows.append([_("Total (tax included)"), "", "", words.yuan(amounts["total"])])
+        rows.append([_("of which tax (%(rate)s%%)", rate=amounts["tax_percent"]), "", "",
+                     words.yuan(amounts["tax"])])
+    return story + [_grid(rows, [90, 20, 35, 35], styles, head=True)]
+
+
+def _people(content: dict, styles: dict) -> list:
+    return [_p(_("Coverage and engineer"), styles["h2"]), _pairs([
+        (_("Coverage"), words.coverage(content)), (_("Plan"), content["coverage"]["plan"]),
+        (_("Period"), words.coverage_period(content)),
+        (_("Engineer"), words.engineers(content))], styles)]
+
+
+def _signature(content: dict, png: bytes | None, styles: dict) -> list:
+    signed, tz = content["signature"], content["timezone"]
+    parts = [_p(_("Customer's signature"), styles["h2"])]
+    if signed and png:
+        with PILImage.open(io.BytesIO(png)) as image:
+            w, h = image.size
+        scale = min(25 * mm / h, 80 * mm / w)
+        picture = Image(io.BytesIO(png), width=w * scale, height=h * scale)
+        picture.hAlign = "LEFT"
+        parts.append(picture)
+    elif signed:
+        parts.append(_p(_("Signed with the typed name only."), styles["note"]))
+    parts.append(_p(_signed_line(signed, tz), styles["body"]))
+    if signed:
+        parts.append(_p(_("By signing, the customer confirms the work and the facts above."),
+                        styles["note"]))
+    return [KeepTogether(parts)]
+
+
+def _footed(font: str, lines: tuple[str, str, str]):
+    """A canvas writing the content hash, the sheet's name and version and "page n of N" at
+    the foot of every page, once the number of pages is known."""
+    hash_line, name_line, page_line = lines
+
+    class Footed(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **{**kwargs, "initialFontName": font})
+            self._pages = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont(font, 7.5)
+                self.setFillColor(colors.grey)
+                self.drawString(MARGIN, 13 * mm, hash_line)
+                self.drawString(MARGIN, 9 * mm, name_line)
+                self.drawRightString(A4[0] - MARGIN, 9 * mm, page_line.format(
+                    page=self._pageNumber, pages=len(self._pages)))
+                super().showPage()
+            super().save()
+
+    return Footed

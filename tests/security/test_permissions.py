@@ -113,6 +113,10 @@ TABLE = {
     "servicereports.issue":   REPORTS,
     "servicereports.revoke":  REPORTS,
     "servicereports.renew":   REPORTS,
+    "jobreports.sign":        TICKET,
+    "jobreports.staff_pdf":   TICKET_PAGE,
+    "jobreports.public_pdf":  LINK,
+    "jobreports.correct":     DISPATCH_ON_TICKET,
     "accounts.logout":        STAFF,
 }
 

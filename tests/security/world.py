@@ -8,6 +8,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import Flask, url_for
@@ -23,11 +24,14 @@ from repairapp.customers.models import Customer, Site
 from repairapp.db import utcnow
 from repairapp.extensions import db
 from repairapp.followups.models import Complaint, ComplaintSource, FollowUp, FollowUpKind
+from repairapp.jobreports import services as job_sheets
+from repairapp.jobreports.models import JobReport
 from repairapp.notifications.models import STAFF_KINDS, Channel, Delivery, Notification, Transport
 from repairapp.reports.figures import TABLES as REPORT_TABLES
 from repairapp.servicereports.models import ServiceReport
 from repairapp.sla.models import CalendarDay, ServiceCalendar
-from repairapp.tickets.models import Status, Ticket
+from repairapp.tickets import work
+from repairapp.tickets.models import Status, Ticket, WorkType
 from repairapp.tickets.photos import reencode
 
 #: The columns of the permission table; a new role is one more name here and one more
@@ -67,6 +71,8 @@ class World:
     follow_up: FollowUp  #: a key customer's monthly call, not made yet
     complaint: Complaint
     service_report: ServiceReport
+    on_site: Ticket      #: `tech`'s job resolved on site, its service sheet not yet signed
+    job_report: JobReport  #: the signed service sheet (version 1) of another such job
 
     @property
     def code(self) -> str:
@@ -81,6 +87,14 @@ def _photo():
     out = io.BytesIO()
     Image.new("RGB", (40, 30), "red").save(out, "JPEG")
     return reencode(out.getvalue(), 100)
+
+
+def _resolved_on_site(asset: Asset, tech: User) -> Ticket:
+    ticket = f.ticket(asset, assignee=tech, status=Status.ACKNOWLEDGED)
+    work.check_in(ticket, tech)
+    work.resolve(ticket, tech, resolution_note="Replaced the fuse", work_type=WorkType.ON_SITE,
+                 minutes=30)
+    return ticket
 
 
 def build() -> World:
@@ -111,6 +125,9 @@ def build() -> World:
                                    period_end=date(2026, 9, 30))
     db.session.add_all([calendar, spare_calendar, day, channel, delivery, follow_up, complaint,
                         service_report])
+    on_site = _resolved_on_site(asset, tech)
+    job_report = job_sheets.sign(_resolved_on_site(asset, tech), tech, signer_name="Chen",
+                                 signature_png=None, tax_percent=Decimal(6))
     db.session.commit()
     return World(admin=users[Role.ADMIN], dispatcher=users[Role.DISPATCHER],
                  manager=users[Role.MANAGER], tech=tech,
@@ -119,7 +136,8 @@ def build() -> World:
                  ticket=ticket, duplicate=duplicate, unassigned=unassigned,
                  unassigned_too=unassigned_too, calendar=calendar,
                  spare_calendar=spare_calendar, day=day, channel=channel, delivery=delivery,
-                 follow_up=follow_up, complaint=complaint, service_report=service_report)
+                 follow_up=follow_up, complaint=complaint, service_report=service_report,
+                 on_site=on_site, job_report=job_report)
 
 
 def act_as(client, world: World, role: str) -> None:
@@ -252,6 +270,13 @@ def urls(app: Flask, world: World, role: str) -> dict[str, list[str]]:
             # Revoked, then renewed: the link works again for the rows after it.
             "servicereports.revoke": [u("servicereports.revoke", report_id=w.service_report.id)],
             "servicereports.renew": [u("servicereports.renew", report_id=w.service_report.id)],
+            "jobreports.sign": [u("jobreports.sign", ticket_id=w.on_site.id)],
+            "jobreports.staff_pdf": [u("jobreports.staff_pdf", report_id=w.job_report.id),
+                                     u("jobreports.staff_pdf", report_id=w.job_report.id,
+                                       lang="en")],
+            "jobreports.public_pdf": [u("jobreports.public_pdf", version=1, token=(
+                WRONG_TOKEN if role == "anonymous" else w.job_report.ticket.tracking_token))],
+            "jobreports.correct": [u("jobreports.correct", report_id=w.job_report.id)],
             # Last: it ends the session every row above uses.
             "accounts.logout": [u("accounts.logout")],
         }
@@ -291,6 +316,9 @@ def post_data(w: World) -> dict[str, dict]:
         "tickets.assign": {"technician": str(w.other_tech.id), "reason": "Going on leave"},
         "tickets.triage": {"severity": "major", "category": "error"},
         "tickets.merge": {"into": str(w.ticket.id)},
+        "jobreports.sign": {"signer_name": "Chen", "signature": ""},
+        "jobreports.correct": {"version": "1", "work_done": "Replaced the fuse",
+                               "change_note": "Added the part"},
         "assets.new": {"tag": "EQ-NEW-1", "name": "New machine", "model": "",
                        "serial_number": "", "site_id": str(w.site.id), "acceptance_date": "",
                        "warranty_months": "12"},

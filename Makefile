@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 I18N   := repairapp/translations
 
-.PHONY: run demo test test-sqlite test-postgres lint i18n-extract i18n-update translations bench clean
+.PHONY: run demo test test-sqlite test-postgres deploy-check lint i18n-extract i18n-update translations bench clean
 
 $(BIN)/python:
 	.ci/system-deps run
@@ -44,6 +44,7 @@ demo:
 test: $(VENV)/.test-deps translations
 	.ci/system-deps test
 	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory deploy-check
 	@# The two passes share nothing (own database, own free ports): run them side by side.
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
@@ -54,7 +55,13 @@ test-postgres:
 	REPAIRAPP_TEST_DATABASE_URL=$${REPAIRAPP_TEST_DATABASE_URL:-$$(.ci/postgres)} $(PYTEST)
 
 lint:
-	$(BIN)/ruff check --config .ci/ruff.toml repairapp tests bench wsgi.py migrations/env.py
+	$(BIN)/ruff check --config .ci/ruff.toml repairapp tests bench wsgi.py migrations/env.py \
+		deploy/gunicorn.conf.py
+
+## make deploy-check: nginx -t, gunicorn --check-config, systemd-analyze verify, logrotate -d
+## on the files in deploy/ (docs/deploy.md)
+deploy-check:
+	deploy/check
 
 i18n-extract:
 	$(BIN)/pybabel extract -F $(I18N)/babel.cfg -k _l -k lazy_gettext --no-location \

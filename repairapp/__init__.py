@@ -65,7 +65,7 @@ def _private(response) -> bool:
     chose `private` caching itself (a ticket's photos, which never change) keeps it."""
     if request.endpoint == "static" or response.cache_control.private:
         return False
-    return (request.blueprint in ("tracking", "servicereports")
+    return (request.blueprint in ("tracking", "servicereports", "jobreports")
             or response.headers.get("Content-Disposition", "").startswith("attachment")
             or current_user.is_authenticated)
 
@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from repairapp.followups.routes import bp as followups_bp
     from repairapp.health.routes import bp as health_bp
     from repairapp.intake.routes import bp as intake_bp
+    from repairapp.jobreports.routes import bp as jobreports_bp
     from repairapp.jobs.routes import bp as jobs_bp
     from repairapp.labels.routes import bp as labels_bp
     from repairapp.main import errors
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(manager_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(servicereports_bp)
+    app.register_blueprint(jobreports_bp)
     app.register_blueprint(health_bp)
     errors.register(app)
 

@@ -16,6 +16,7 @@ from PIL import Image
 from reports.conftest import _file, local
 
 import factories as f
+from conftest import counting_queries
 from repairapp.contracts.models import CoverageState, PlanKind, ServiceLevel, Severity
 from repairapp.customers.models import Customer
 from repairapp.extensions import db
@@ -245,6 +246,22 @@ def test_another_customers_tickets_never_show(quarter, admin, client):
     for shown in (page, text):
         assert "RV-900" not in shown and "9,999.99" not in shown and "RIVAL" not in shown
     assert "Rival plant" not in page
+
+
+def test_the_number_of_queries_does_not_grow_with_machines_or_tickets(quarter):
+    """Twice the machines and tickets (same plans): the same number of queries."""
+    def count() -> int:
+        db.session.expire_all()
+        with counting_queries() as statements:
+            customer.build(quarter.customer.id, *Q1)
+        return len(statements)
+
+    before = count()
+    site = quarter.customer.sites[0]
+    for n in range(4):
+        machine = f.asset(site=site, accepted=date(2025, 10, 1))
+        _file(machine, local(2, 20 + n, 9), plan_name="Level A", rating=3)
+    assert count() == before
 
 
 def pdf_text(data: bytes) -> str:

@@ -25,7 +25,9 @@ class CustomerEditForm(CustomerForm):
         description=_l("Email addresses that get the quarterly service report, separated by "
                        "commas."))
     report_locale = SelectField(_l("Report language"), choices=[
-        SelectChoice("zh", "中文"), SelectChoice("en", "English")])
+        # Each language named in itself, as language menus do (not translated).
+        SelectChoice("zh", "中文", render_kw={"lang": "zh-CN", "translate": "no"}),
+        SelectChoice("en", "English", render_kw={"lang": "en", "translate": "no"})])
     #: Choices (active staff) are set by the view; 0 is "nobody".
     account_manager_id = SelectField(_l("Account manager"), coerce=int, choices=[])
 

@@ -25,6 +25,7 @@ from repairapp.db import upsert, utcnow
 from repairapp.extensions import db
 from repairapp.main.links import public_url_for
 from repairapp.notifications.transports import Attachment, SendError, Smtp, send_email
+from repairapp.reports.forms import period
 from repairapp.servicereports.models import ServiceReport, new_token
 
 LEASE = timedelta(minutes=10)
@@ -34,9 +35,7 @@ _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
 
 def quarter(year: int, number: int) -> tuple[date, date]:
     """First and last day of quarter `number` (1-4) of `year`."""
-    start = date(year, 3 * number - 2, 1)
-    after = date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)
-    return start, after - timedelta(days=1)
+    return period("this_quarter", date(year, 3 * number - 2, 1))
 
 
 def parse_quarter(text: str) -> tuple[date, date]:
@@ -53,8 +52,7 @@ def quarter_name(start: date) -> str:
 
 def last_quarter(today: date) -> tuple[date, date]:
     """The last full quarter before `today`: the default period."""
-    current = (today.month - 1) // 3 + 1
-    return quarter(today.year - 1, 4) if current == 1 else quarter(today.year, current - 1)
+    return period("last_quarter", today)
 
 
 def period_label(start: date, end: date) -> str:

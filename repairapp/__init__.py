@@ -114,6 +114,8 @@ def _register_blueprints(app: Flask) -> None:
     from repairapp.main.routes import bp as main_bp
     from repairapp.manager.routes import bp as manager_bp
     from repairapp.notifications.routes import bp as notifications_bp
+    from repairapp.parts.routes import bp as parts_bp
+    from repairapp.quotes.routes import bp as quotes_bp
     from repairapp.reports.routes import bp as reports_bp
     from repairapp.servicereports.routes import bp as servicereports_bp
     from repairapp.sla.routes import bp as sla_bp
@@ -127,6 +129,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(manager_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(servicereports_bp)
+    app.register_blueprint(parts_bp)
+    app.register_blueprint(quotes_bp)
     app.register_blueprint(jobreports_bp)
     app.register_blueprint(health_bp)
     errors.register(app)

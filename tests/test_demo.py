@@ -19,7 +19,7 @@ from repairapp.db import utcnow
 from repairapp.demo import DEMO_PASSWORD, DEMO_SEED, address, load_demo
 from repairapp.extensions import db
 from repairapp.notifications.models import Notification, NotificationKind
-from repairapp.sla.calendar import Calendar
+from repairapp.sla.calendar import Calendar, add_working_minutes
 from repairapp.sla.services import due_times
 from repairapp.tickets.models import EventKind, Status, Ticket
 
@@ -166,9 +166,12 @@ def test_demo_times_are_consistent_and_in_the_past():
         assert times == sorted(times) and times[-1] <= NOW and times[0] == t.created_at
         assert [log.created_at for log in t.work_logs] == sorted(
             log.created_at for log in t.work_logs)
-        calendar = Calendar.from_json(t.sla_calendar)
-        assert (t.response_due_at, t.resolution_due_at) == due_times(
-            t.sla_targets, t.severity, t.created_at, calendar, t.asset.site.timezone)
+        calendar, tz = Calendar.from_json(t.sla_calendar), t.asset.site.timezone
+        response_due, resolution_due = due_times(t.sla_targets, t.severity, t.created_at,
+                                                 calendar, tz)
+        if t.paused_minutes:  # waited for the customer (a quote) after responding
+            resolution_due = add_working_minutes(resolution_due, t.paused_minutes, calendar, tz)
+        assert (t.response_due_at, t.resolution_due_at) == (response_due, resolution_due)
         assert t.response_breached == bool(t.responded_at and t.responded_at > t.response_due_at
                                            or not t.responded_at and NOW > t.response_due_at)
     notes = db.session.scalars(sa.select(Notification)).all()

@@ -1,19 +1,27 @@
 """The demo's reference data: plans and calendars, customers, assets in every coverage
 state, contracts of every tier, four staff accounts."""
 
+import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from flask import current_app
+
 from repairapp.accounts.models import Role, User
 from repairapp.assets.models import Asset
 from repairapp.assets.services import issue_label
-from repairapp.contracts.models import Contract, PlanKind, ServiceLevel, ServicePlan
+from repairapp.billing.work import Terms
+from repairapp.contracts.models import Contract, PlanKind, ServiceLevel, ServicePlan, Severity
 from repairapp.customers.models import Customer, Site
 from repairapp.db import utcnow
 from repairapp.demo import history
 from repairapp.extensions import db
+from repairapp.parts.models import Part
+from repairapp.quotes import services as quotes
+from repairapp.quotes.models import LineKind
 from repairapp.sla.models import ServiceCalendar
+from repairapp.tickets.models import Category, Status, WorkType
 
 DEMO_SEED = 2026
 DEMO_PASSWORD = "demo-repair-2026"  # noqa: S105 -- the demo prints it
@@ -159,4 +167,47 @@ def load_demo(now: datetime | None = None, seed: int = DEMO_SEED) -> list[Asset]
     _contracts(assets, tiers, plans, today)
     db.session.flush()
     history.tell(now, seed, staff, assets)
+    _quoted_repair(now, staff, assets[10], _parts())
     return assets
+
+
+def _parts() -> list[Part]:
+    """A few catalogue parts (tax-included prices)."""
+    parts = [Part(code=code, name=name, unit=unit, price=Decimal(price)) for code, name, unit,
+             price in (("FU-10A", "保险丝 10A Fuse 10 A", "个", "12.50"),
+                       ("BR-6205", "轴承 6205 Bearing", "个", "86.00"),
+                       ("BELT-A42", "传动皮带 A42 V-belt", "条", "45.00"),
+                       ("PE-12", "光电传感器 Photo sensor", "个", "368.00"))]
+    db.session.add_all(parts)
+    db.session.flush()
+    return parts
+
+
+def _quoted_repair(now: datetime, staff: list[User], strapper: Asset, parts) -> None:
+    """A chargeable repair of the machine nobody covers, done to an approved quote: a visit
+    of two days with a day's travel each way, the train at cost, a belt; approved by the
+    requester on the tracking page, billed from the quote, confirmed."""
+    story = history.Story(now=now, rng=random.Random(DEMO_SEED),  # noqa: S311 -- repeatable
+                          dispatcher=next(u for u in staff if u.role is Role.DISPATCHER),
+                          technicians=[u for u in staff if u.role is Role.TECHNICIAN],
+                          terms=Terms.from_config(current_app.config), soon_percent=80)
+    tech, start = story.technicians[0], now - timedelta(days=12)
+    ticket = story.file(strapper, start, Severity.MAJOR, Category.MECHANICAL,
+                        "打包带卡住，皮带打滑 / strap jams, belt slipping")
+    story.assign(ticket, tech, start + timedelta(hours=1))
+    story.move(ticket, Status.ACKNOWLEDGED, start + timedelta(hours=2))
+    quote = quotes.save_draft(ticket, tech, quotes.on_site_lines(
+        story.terms, (start + timedelta(days=2)).date(), (start + timedelta(days=3)).date(), 1,
+        2) + [quotes.Line(LineKind.TRAVEL_COST, "高铁 上海–苏州往返 / train", Decimal(1),
+                          Decimal("356.40")),
+              quotes.Line(LineKind.PART, parts[2].name, Decimal(1), parts[2].price,
+                          parts[2].id)], story.terms.tax_percent)
+    story.at(ticket, start + timedelta(hours=3), quotes.send, quote, tech,
+             now=start + timedelta(hours=3))
+    story.at(ticket, start + timedelta(hours=20), quotes.approve, ticket, quote.id, "周工",
+             now=start + timedelta(hours=20))
+    story.move(ticket, Status.ON_THE_WAY, start + timedelta(days=1, hours=20))
+    story.check_in(ticket, start + timedelta(days=2, hours=1))
+    story.resolve(ticket, start + timedelta(days=3, hours=8), "更换传动皮带并调整张紧 / new "
+                  "belt, tension adjusted", WorkType.ON_SITE, 600, parts[2].label)
+    story.rate(ticket, start + timedelta(days=4), 5)

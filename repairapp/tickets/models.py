@@ -68,6 +68,10 @@ class EventKind(enum.Enum):
     MERGED = "merged"
     #: A later duplicate's text and photos joined this ticket (from_value: its number).
     MERGED_IN = "merged_in"
+    #: A quote sent, approved or declined (to_value: its status; repairapp.quotes).
+    QUOTE = "quote"
+    #: Found not to be a quality fault (to_value: the reason; the photos hang on it).
+    NOT_QUALITY = "not_quality"
 
 
 def _enum(cls, length=20):
@@ -232,7 +236,8 @@ class WorkLog(db.Model):
 
 
 class PartUsed(db.Model):
-    """A spare part (free text) and how many were used in one work log entry."""
+    """A spare part (from the catalogue, or free text) and how many were used in one work
+    log entry."""
 
     __tablename__ = "parts_used"
     __table_args__ = (sa.CheckConstraint("quantity > 0", name="quantity_positive"),)
@@ -241,6 +246,8 @@ class PartUsed(db.Model):
     work_log_id: Mapped[int] = mapped_column(sa.ForeignKey("work_logs.id"), index=True)
     description: Mapped[str] = mapped_column(sa.String(200))
     quantity: Mapped[int]
+    #: The catalogue part picked (repairapp.parts); None for free text, as older rows are.
+    part_id: Mapped[int | None] = mapped_column(sa.ForeignKey("parts.id"))
 
 
 class BillableItem(db.Model):

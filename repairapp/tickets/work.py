@@ -14,6 +14,8 @@ from repairapp.extensions import db
 from repairapp.followups import services as followups
 from repairapp.notifications.models import NotificationKind
 from repairapp.notifications.services import announce
+from repairapp.parts import services as catalogue
+from repairapp.quotes import services as quotes
 from repairapp.sla.calendar import Calendar
 from repairapp.sla.services import due_times
 from repairapp.tickets.models import (
@@ -129,7 +131,7 @@ def log_work(ticket: Ticket, user: User, *, work_type: WorkType, minutes: int, n
     if minutes < 0 or any(p.quantity < 1 for p in parts):
         raise ValueError("minutes and quantities cannot be negative")
     log = WorkLog(user=user, work_type=work_type, minutes=minutes, notes=notes,
-                  parts=[PartUsed(description=p.description, quantity=p.quantity)
+                  parts=[PartUsed(**catalogue.used(p.description), quantity=p.quantity)
                          for p in parts])
     ticket.work_logs.append(log)
     event = record(ticket, EventKind.WORK_LOGGED, user, to_value=work_type.value, note=notes)
@@ -151,8 +153,9 @@ def resolve(ticket: Ticket, user: User, *, resolution_note: str, work_type: Work
     log_work(ticket, user, work_type=work_type, minutes=minutes, notes=resolution_note,
              parts=parts, photos=photos)
     ticket.resolution_note = resolution_note
-    if ticket.is_chargeable and terms is not None:
-        ticket.billable_items = [
+    if ticket.is_chargeable and terms is not None:  # a quoted ticket bills its quote
+        quoted = quotes.billable_items(ticket)
+        ticket.billable_items = quoted if quoted is not None else [
             BillableItem(kind=i.kind, description=i.description, quantity=i.quantity,
                          unit_price=i.unit_price, amount=i.amount)
             for i in items_for(ticket.work_logs, terms)]

@@ -46,10 +46,24 @@ _RULES: list[tuple[set[Status], Status, frozenset[Actor]]] = [
     ({S.RESOLVED}, S.CLOSED, frozenset({Actor.REQUESTER, Actor.DISPATCHER, Actor.SYSTEM})),
     # Reopen: the requester says it is not fixed, or a dispatcher decides so.
     ({S.RESOLVED}, S.IN_PROGRESS, frozenset({Actor.REQUESTER, Actor.DISPATCHER})),
+    # The requester's answer to a quote (repairapp.quotes): approved, the work resumes where
+    # it stood; declined, the ticket closes.
+    *[({S.WAITING_CUSTOMER}, to, frozenset({Actor.REQUESTER}))
+      for to in (S.ON_THE_WAY, S.ON_SITE, S.IN_PROGRESS, S.WAITING_PARTS)],
+    (_WORKING, S.CLOSED, frozenset({Actor.REQUESTER})),
 ]
-TRANSITIONS: dict[tuple[Status, Status], frozenset[Actor]] = {
-    (start, to): actors for starts, to, actors in _RULES for start in starts
-}
+
+
+def _merged(rules) -> dict[tuple[Status, Status], frozenset[Actor]]:
+    """Each move with who may make it; a move two rules name is open to both rules' actors."""
+    found: dict[tuple[Status, Status], frozenset[Actor]] = {}
+    for starts, to, actors in rules:
+        for start in starts:
+            found[start, to] = found.get((start, to), frozenset()) | actors
+    return found
+
+
+TRANSITIONS = _merged(_RULES)
 #: Steps the requester sees on the tracking page.
 PUBLIC = {S.ACKNOWLEDGED, S.ON_THE_WAY, S.ON_SITE, S.WAITING_CUSTOMER, S.RESOLVED, S.CLOSED}
 

@@ -24,6 +24,7 @@ from repairapp.assets.models import Asset
 from repairapp.contracts.models import Contract, PlanKind
 from repairapp.customers.models import Customer
 from repairapp.extensions import db
+from repairapp.parts.models import Part
 from repairapp.reports.figures import TABLES
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -43,6 +44,8 @@ def seed_dangerous() -> None:
         f.contract(machine, plan, date(2026, 1, 1), date(2026, 12, 31),
                    number=f"{word}HT-X{n}", amount=Decimal("0.00"))
         f.ticket(machine, assignee=f.user(name=f"{c}Wang {n}"))  # for the reports' exports
+        db.session.add(Part(code=f"{word}PT-X{n}", name=f"{c}SUM(A{n})", unit=f"{c}pcs",
+                            price=Decimal("1.00")))
     db.session.commit()
 
 
@@ -82,9 +85,11 @@ def test_no_export_has_a_cell_that_starts_a_formula(app, client):
     seed_dangerous()
     found = exports(app, client)
     reports = {f"/reports/{key}.{fmt}" for key in ("tickets", *TABLES) for fmt in ("csv", "xlsx")}
-    assert set(found) == {"/assets/export.csv", "/contracts/export.csv"} | reports
+    assert set(found) == {"/assets/export.csv", "/contracts/export.csv",
+                          "/parts/export.csv"} | reports
     # Tables of counts and times hold no seeded text; these show names, tags and models.
-    texts = {"assets/export", "contracts/export", "reports/tickets", "reports/by_model",
+    texts = {"assets/export", "contracts/export", "parts/export",
+             "reports/tickets", "reports/by_model",
              "reports/by_site", "reports/by_customer", "reports/technicians",
              "reports/machine_reliability"}
     for url, body in found.items():

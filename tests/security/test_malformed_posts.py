@@ -53,6 +53,12 @@ FORMS = {
               {"note": "A photo of the screen"}, having="note"),
         _spec("log work", "/tickets/{w.ticket.id}", "/tickets/{w.ticket.id}/work",
               having="notes"),
+        _spec("prepare a quote", "/quotes/ticket/{w.chargeable.id}",
+              typed={"service": "remote"}),
+        _spec("send a quote", "/quotes/ticket/{w.chargeable.id}",
+              "/quotes/ticket/{w.chargeable.id}/send"),
+        _spec("not a quality fault", "/quotes/ticket/{w.duplicate.id}/not-quality",
+              typed={"reason": "misuse", "note": "Dropped"}),
         _spec("hand over", "/tickets/{w.duplicate.id}", "/tickets/{w.duplicate.id}/assign",
               {"reason": "On leave"}),
         _spec("resolve", "/tickets/{w.ticket.id}", "/tickets/{w.ticket.id}/resolve",
@@ -85,6 +91,10 @@ FORMS = {
         _spec("new asset", "/assets/new", typed={"tag": "EQ-NEW-1", "name": "Press"}),
         _spec("edit asset", "/assets/{w.asset.id}"),
         _spec("asset import", "/assets/import"),
+        _spec("new part", "/parts/new", typed={"code": "BR-01", "name": "Bearing",
+                                               "price": "80"}),
+        _spec("edit part", "/parts/{w.part.id}"),
+        _spec("parts import", "/parts/import"),
         _spec("new customer", "/customers/", typed={"name": "New customer"}),
         _spec("edit customer", "/customers/{w.customer.id}", having="is_archived"),
         _spec("create a report link", "/service-report/?quarter=2026-Q2",
@@ -210,7 +220,8 @@ def test_every_staff_post_endpoint_has_a_form_here(app):
     """A new staff form joins the sweep: every POST endpoint a member of staff uses is named
     (the public ones, the log-in and the language switch excepted)."""
     public = {"accounts.login", "intake.scan", "intake.add_info", "tracking.confirm",
-              "tracking.reopen", "tracking.complain"}
+              "tracking.reopen", "tracking.complain", "tracking.approve_quote",
+              "tracking.decline_quote"}
     w = world.build()
     covered = set()
     for specs in FORMS.values():

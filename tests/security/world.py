@@ -27,6 +27,9 @@ from repairapp.followups.models import Complaint, ComplaintSource, FollowUp, Fol
 from repairapp.jobreports import services as job_sheets
 from repairapp.jobreports.models import JobReport
 from repairapp.notifications.models import STAFF_KINDS, Channel, Delivery, Notification, Transport
+from repairapp.parts.models import Part
+from repairapp.quotes import services as quotes
+from repairapp.quotes.models import LineKind, NotQualityReason, Quote
 from repairapp.reports.figures import TABLES as REPORT_TABLES
 from repairapp.servicereports.models import ServiceReport
 from repairapp.sla.models import CalendarDay, ServiceCalendar
@@ -71,6 +74,10 @@ class World:
     follow_up: FollowUp  #: a key customer's monthly call, not made yet
     complaint: Complaint
     service_report: ServiceReport
+    chargeable: Ticket   #: `tech`'s job on a machine nobody covers, with a draft quote
+    quote: Quote         #: that draft
+    part: Part
+    finding_photo_id: int  #: the photo of `ticket`'s not-a-quality-fault finding
     on_site: Ticket      #: `tech`'s job resolved on site, its service sheet not yet signed
     job_report: JobReport  #: the signed service sheet (version 1) of another such job
 
@@ -123,8 +130,14 @@ def build() -> World:
                         subject="s", body="b", attempts=1)  # failed once: "Retry now"
     service_report = ServiceReport(customer_id=site.customer_id, period_start=date(2026, 7, 1),
                                    period_end=date(2026, 9, 30))
+    part = Part(code="FU-10A", name="Fuse", unit="pcs", price=Decimal("12.50"))
     db.session.add_all([calendar, spare_calendar, day, channel, delivery, follow_up, complaint,
-                        service_report])
+                        service_report, part])
+    chargeable = f.ticket(f.asset(site=site), assignee=tech, status=Status.ACKNOWLEDGED)
+    quote = quotes.save_draft(chargeable, tech, [
+        quotes.Line(LineKind.REMOTE_FEE, "", Decimal(1), Decimal("300.00"))], Decimal(6))
+    quotes.mark_not_quality(ticket, tech, reason=NotQualityReason.MISUSE, note="Dropped",
+                            photos=[_photo()])
     on_site = _resolved_on_site(asset, tech)
     job_report = job_sheets.sign(_resolved_on_site(asset, tech), tech, signer_name="Chen",
                                  signature_png=None, tax_percent=Decimal(6))
@@ -137,6 +150,8 @@ def build() -> World:
                  unassigned_too=unassigned_too, calendar=calendar,
                  spare_calendar=spare_calendar, day=day, channel=channel, delivery=delivery,
                  follow_up=follow_up, complaint=complaint, service_report=service_report,
+                 chargeable=chargeable, quote=quote, part=part,
+                 finding_photo_id=ticket.photos[-1].id,
                  on_site=on_site, job_report=job_report)
 
 
@@ -199,6 +214,9 @@ def urls(app: Flask, world: World, role: str) -> dict[str, list[str]]:
             "tracking.confirm": [u("tracking.confirm", token=token)],
             "tracking.reopen": [u("tracking.reopen", token=token)],
             "tracking.complain": [u("tracking.complain", token=token)],
+            "tracking.approve_quote": [u("tracking.approve_quote", token=token)],
+            "tracking.decline_quote": [u("tracking.decline_quote", token=token)],
+            "tracking.photo": [u("tracking.photo", token=token, photo_id=w.finding_photo_id)],
             "tickets.index": [u("tickets.index")],
             "tickets.detail": [u("tickets.detail", ticket_id=w.ticket.id)],
             "tickets.photo": [u("tickets.photo", ticket_id=w.ticket.id, photo_id=w.photo_id)],
@@ -209,6 +227,10 @@ def urls(app: Flask, world: World, role: str) -> dict[str, list[str]]:
             "tickets.assign": [u("tickets.assign", ticket_id=w.ticket.id)],
             "tickets.triage": [u("tickets.triage", ticket_id=w.ticket.id)],
             "tickets.merge": [u("tickets.merge", ticket_id=w.duplicate.id)],
+            "quotes.edit": [u("quotes.edit", ticket_id=w.chargeable.id)],
+            "quotes.save": [u("quotes.save", ticket_id=w.chargeable.id)],
+            "quotes.send": [u("quotes.send", ticket_id=w.chargeable.id)],
+            "quotes.not_quality": [u("quotes.not_quality", ticket_id=w.ticket.id)],
             "jobs.index": [u("jobs.index")],
             "dispatch.index": [u("dispatch.index")],
             "manager.home": [u("manager.home")],
@@ -217,6 +239,11 @@ def urls(app: Flask, world: World, role: str) -> dict[str, list[str]]:
             "assets.edit": [u("assets.edit", asset_id=w.asset.id)],
             "assets.import_csv": [u("assets.import_csv")],
             "assets.export_csv": [u("assets.export_csv")],
+            "parts.index": [u("parts.index"), u("parts.index", q="fuse", archived="1")],
+            "parts.new": [u("parts.new")],
+            "parts.edit": [u("parts.edit", part_id=w.part.id)],
+            "parts.import_csv": [u("parts.import_csv")],
+            "parts.export_csv": [u("parts.export_csv")],
             "customers.index": [u("customers.index")],
             "customers.edit": [u("customers.edit", customer_id=w.customer.id)],
             "customers.site": [u("customers.site", customer_id=w.customer.id),
@@ -326,6 +353,15 @@ def post_data(w: World) -> dict[str, dict]:
                         "serial_number": "", "site_id": str(w.site.id), "acceptance_date": "",
                         "warranty_months": "12"},
         "assets.import_csv": {"content": ""},
+        "parts.import_csv": {"content": ""},
+        "parts.new": {"code": "BR-01", "name": "Bearing", "unit": "pcs", "price": "80.00"},
+        "parts.edit": {"code": "FU-10A", "name": "Fuse 10 A", "unit": "pcs", "price": "13.00"},
+        "quotes.save": {"service": "remote", "first_day": "", "last_day": "", "engineers": "1",
+                        "travel_days": "0"},
+        "quotes.send": {"quote": str(w.quote.id)},
+        "quotes.not_quality": {"reason": "misuse", "note": "Dropped"},
+        "tracking.approve_quote": {"quote": str(w.quote.id), "name": "Zhou"},
+        "tracking.decline_quote": {"quote": str(w.quote.id), "reason": "Too dear"},
         "contracts.import_csv": {"content": ""},
         "customers.index": {"name": "New customer"},
         "customers.edit": {"name": "Renamed customer", "report_emails": "it@example.com",

@@ -43,9 +43,16 @@ EXPECTED = {
     (S.WAITING_PARTS, S.IN_PROGRESS): STAFF, (S.WAITING_PARTS, S.ON_THE_WAY): STAFF,
     (S.WAITING_PARTS, S.ON_SITE): STAFF, (S.WAITING_PARTS, S.WAITING_CUSTOMER): STAFF,
     (S.WAITING_PARTS, S.RESOLVED): STAFF,
-    (S.WAITING_CUSTOMER, S.IN_PROGRESS): STAFF, (S.WAITING_CUSTOMER, S.ON_THE_WAY): STAFF,
-    (S.WAITING_CUSTOMER, S.ON_SITE): STAFF, (S.WAITING_CUSTOMER, S.WAITING_PARTS): STAFF,
+    # The requester approving a quote resumes the work (repairapp.quotes).
+    (S.WAITING_CUSTOMER, S.IN_PROGRESS): STAFF | {"requester"},
+    (S.WAITING_CUSTOMER, S.ON_THE_WAY): STAFF | {"requester"},
+    (S.WAITING_CUSTOMER, S.ON_SITE): STAFF | {"requester"},
+    (S.WAITING_CUSTOMER, S.WAITING_PARTS): STAFF | {"requester"},
     (S.WAITING_CUSTOMER, S.RESOLVED): STAFF,
+    # The requester declining a quote closes the ticket, wherever the work stood.
+    **{(start, S.CLOSED): {"requester"} for start in (
+        S.ACKNOWLEDGED, S.ON_THE_WAY, S.ON_SITE, S.IN_PROGRESS, S.WAITING_PARTS,
+        S.WAITING_CUSTOMER)},
     (S.RESOLVED, S.CLOSED): {"requester", "dispatcher", "system"},
     (S.RESOLVED, S.IN_PROGRESS): {"requester", "dispatcher"},
 }

@@ -55,7 +55,7 @@ def customer_pdf():
     form, report, status = _chosen()
     if report is None:
         if status == 200:
-            form.customer.errors.append(_l("Choose a customer."))
+            form.customer.errors = [*form.customer.errors, _l("Choose a customer.")]
         return render_template("reports/customer.html", report=None, form=form,
                                public=False), 422
     lang = request.args.get("lang")

@@ -77,6 +77,9 @@ bench: $(VENV)/.test-deps translations
 	$(BIN)/python bench/labels.py
 	$(BIN)/python bench/submissions.py
 	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-$$(.ci/postgres)} $(BIN)/python bench/submissions.py
+	$(BIN)/python bench/reports.py; sqlite=$$?; \
+	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-$$(.ci/postgres)} $(BIN)/python bench/reports.py \
+	&& exit $$sqlite
 
 clean:
 	rm -rf $(VENV) instance test-output .pytest_cache

@@ -25,6 +25,10 @@ class Table:
     #: Shown under the title: what exactly the figure counts.
     note: str = ""
 
+    def __post_init__(self):
+        # Translated once: the page repeats a column's name in every cell (phone cards).
+        self.header = [str(name) for name in self.header]
+
 
 def _volume(flt: Filters) -> Table:
     buckets = services.volume(flt)
@@ -179,12 +183,16 @@ def _chargeable(flt: Filters) -> Table:
     return table
 
 
+#: Machines listed that failed 3 or more times (a fleet can have thousands).
+REPEATED_SHOWN = 50
+
+
 def _repeated(flt: Filters) -> Table:
     table = Table("repeated", _l("Machines that failed 3 or more times in 90 days"),
                   [_l("Tag"), _l("Name"), _l("Model"), _l("Tickets")],
-                  note=_l("Tickets filed in the 90 days up to the period's end, duplicates "
-                          "aside."))
-    table.rows = [list(r) for r in quality.repeated(flt)]
+                  note=_l("The %(n)d machines with the most tickets filed in the 90 days up "
+                          "to the period's end, duplicates aside.", n=REPEATED_SHOWN))
+    table.rows = [list(r) for r in quality.repeated(flt, limit=REPEATED_SHOWN)]
     return table
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from repairapp.accounts.models import User
 from repairapp.assets.models import Asset
 from repairapp.extensions import db
-from repairapp.reports.services import Filters, filed, matching, tickets
+from repairapp.reports.services import Filters, filed, matching, scope
 from repairapp.tickets.models import BillableItem, EventKind, Ticket, TicketEvent, WorkLog
 
 
@@ -18,11 +18,13 @@ def _count(condition):
     return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
-def _visits():
-    """On-site visits to a ticket: its check-ins."""
-    return (sa.select(sa.func.count(TicketEvent.id))
-            .where(TicketEvent.ticket_id == Ticket.id, TicketEvent.kind == EventKind.CHECK_IN)
-            .scalar_subquery())
+def _revisited(flt: Filters):
+    """The tickets with two or more on-site visits (check-ins) that may have been filed in
+    the period: a visit comes after the filing, so only the visits since the period's
+    start are read (ix_ticket_events_kind_created_at), never one ticket's at a time."""
+    return (sa.select(TicketEvent.ticket_id)
+            .where(TicketEvent.kind == EventKind.CHECK_IN, TicketEvent.created_at >= flt.since)
+            .group_by(TicketEvent.ticket_id).having(sa.func.count() > 1))
 
 
 @dataclass(frozen=True)
@@ -39,9 +41,10 @@ def quality(flt: Filters) -> Quality:
     with at most one on-site visit and never reopened), reopened at least once, duplicates
     (merged into an earlier ticket)."""
     resolved = Ticket.resolved_at.is_not(None)
-    row = db.session.execute(tickets(
-        sa.func.count(Ticket.id), _count(resolved),
-        _count(sa.and_(resolved, Ticket.reopen_count == 0, _visits() <= 1)),
+    row = db.session.execute(scope(
+        flt, sa.func.count(Ticket.id), _count(resolved),
+        _count(sa.and_(resolved, Ticket.reopen_count == 0,
+                       Ticket.id.not_in(_revisited(flt)))),
         _count(Ticket.reopen_count > 0), _count(Ticket.merged_into_id.is_not(None)))
         .where(*filed(flt))).one()
     return Quality(*(int(v or 0) for v in row))
@@ -60,8 +63,8 @@ def satisfaction(flt: Filters) -> Satisfaction:
     stars, and the share of finished tickets (resolved or closed, duplicates aside) rated."""
     finished = sa.and_(sa.or_(Ticket.resolved_at.is_not(None), Ticket.closed_at.is_not(None)),
                        Ticket.merged_into_id.is_(None))
-    row = db.session.execute(tickets(
-        _count(finished), sa.func.count(Ticket.rating), sa.func.avg(Ticket.rating),
+    row = db.session.execute(scope(
+        flt, _count(finished), sa.func.count(Ticket.rating), sa.func.avg(Ticket.rating),
         *(_count(Ticket.rating == n) for n in range(1, 6))).where(*filed(flt))).one()
     return Satisfaction(int(row[0] or 0), int(row[1] or 0),
                         None if row[2] is None else float(row[2]),
@@ -85,20 +88,16 @@ def technicians(flt: Filters) -> list[Technician]:
     in the period on tickets that match the filters (whenever those were filed)."""
     decided = sa.and_(Ticket.resolution_due_at.is_not(None),
                       sa.or_(Ticket.resolution_breached, Ticket.resolved_at.is_not(None)))
-    jobs = db.session.execute(tickets(
-        Ticket.assignee_id, sa.func.count(Ticket.id), _count(Ticket.resolved_at.is_not(None)),
+    jobs = db.session.execute(scope(
+        flt, Ticket.assignee_id, sa.func.count(Ticket.id),
+        _count(Ticket.resolved_at.is_not(None)),
         _count(decided), _count(sa.and_(decided, sa.not_(Ticket.resolution_breached))))
         .where(*filed(flt), Ticket.assignee_id.is_not(None)).group_by(Ticket.assignee_id))
-    in_period = lambda column: (column >= flt.since, column < flt.until)  # noqa: E731
-    minutes = db.session.execute(tickets(WorkLog.user_id, sa.func.sum(WorkLog.minutes))
-                                 .join(WorkLog, WorkLog.ticket_id == Ticket.id)
-                                 .where(*in_period(WorkLog.created_at), *matching(flt))
-                                 .group_by(WorkLog.user_id))
-    visits = db.session.execute(tickets(TicketEvent.actor_id, sa.func.count(TicketEvent.id))
-                                .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
-                                .where(TicketEvent.kind == EventKind.CHECK_IN,
-                                       *in_period(TicketEvent.created_at), *matching(flt))
-                                .group_by(TicketEvent.actor_id))
+    minutes = db.session.execute(_logged(flt, WorkLog, WorkLog.user_id,
+                                         sa.func.sum(WorkLog.minutes)))
+    visits = db.session.execute(_logged(flt, TicketEvent, TicketEvent.actor_id,
+                                        sa.func.count())
+                                .where(TicketEvent.kind == EventKind.CHECK_IN))
     people: dict[int, dict] = {}
     for user_id, n, done, dec, met in jobs:
         people.setdefault(user_id, {}).update(jobs=n, resolved=int(done or 0),
@@ -115,27 +114,43 @@ def technicians(flt: Filters) -> list[Technician]:
                   key=lambda t: (-t.jobs, t.name))
 
 
+def _logged(flt: Filters, model, who, total):
+    """Per person, `total` over the rows of `model` (work logs, events) made in the period
+    on tickets that match the filters; the tickets are joined only when a filter asks."""
+    query = sa.select(who, total).where(model.created_at >= flt.since,
+                                        model.created_at < flt.until).group_by(who)
+    conditions = matching(flt)
+    if conditions:
+        query = query.where(model.ticket_id.in_(scope(flt, Ticket.id).where(*conditions)))
+    return query
+
+
 def chargeable(flt: Filters) -> list[tuple[str, Decimal, Decimal]]:
     """Billable items of the tickets filed in the period, per kind: quantity and amount
     (parts quoted separately have no amount and add none)."""
-    rows = db.session.execute(tickets(
-        BillableItem.kind, sa.func.sum(BillableItem.quantity),
+    rows = db.session.execute(scope(
+        flt, BillableItem.kind, sa.func.sum(BillableItem.quantity),
         sa.func.coalesce(sa.func.sum(BillableItem.amount), 0))
         .join(BillableItem, BillableItem.ticket_id == Ticket.id)
         .where(*filed(flt)).group_by(BillableItem.kind).order_by(BillableItem.kind))
     return [(kind, Decimal(q), Decimal(a).quantize(Decimal("0.01"))) for kind, q, a in rows]
 
 
-def repeated(flt: Filters, times: int = 3, days: int = 90) -> list[tuple[str, str, str, int]]:
+def repeated(flt: Filters, times: int = 3, days: int = 90,
+             limit: int | None = None) -> list[tuple[str, str, str, int]]:
     """Machines with `times` or more tickets (duplicates aside) filed in the `days` days up
-    to the period's end: tag, name, model and how many, most first."""
-    count = sa.func.count(Ticket.id)
+    to the period's end: tag, name, model and how many, most first (the first `limit`)."""
+    # Duplicates aside by a conditional count, not a WHERE: SQLite would otherwise read
+    # the tickets through the index on merged_into_id (where NULL is nearly every row).
+    count = _count(Ticket.merged_into_id.is_(None))
+    failing = (scope(flt, Ticket.asset_id, count.label("n"))
+               .where(Ticket.created_at >= flt.until - timedelta(days=days),
+                      Ticket.created_at < flt.until, *matching(flt))
+               .group_by(Ticket.asset_id).having(count >= times).subquery("failing"))
     rows = db.session.execute(
-        tickets(Asset.tag, Asset.name, Asset.model, count)
-        .where(Ticket.created_at >= flt.until - timedelta(days=days),
-               Ticket.created_at < flt.until, Ticket.merged_into_id.is_(None), *matching(flt))
-        .group_by(Asset.id, Asset.tag, Asset.name, Asset.model)
-        .having(count >= times).order_by(count.desc(), Asset.tag))
+        sa.select(Asset.tag, Asset.name, Asset.model, failing.c.n)
+        .join(failing, failing.c.asset_id == Asset.id).order_by(failing.c.n.desc(), Asset.tag)
+        .limit(limit))
     return [tuple(r) for r in rows]
 
 
@@ -165,18 +180,38 @@ def reliability(flt: Filters) -> list[Reliability]:
     if flt.model:
         fleet = fleet.where(Asset.model == flt.model)
     fleet = fleet.group_by(Asset.model).subquery("fleet")
-    failures = tickets(Asset.model.label("model"), sa.func.count(Ticket.id).label("n"),
-                       sa.func.avg(Ticket.resolution_working_minutes).label("working"),
-                       sa.func.avg(Ticket.resolution_wall_minutes).label("wall")).where(
-        *filed(flt), Ticket.merged_into_id.is_(None)).group_by(Asset.model).subquery("failed")
+    # Per machine from the period's index, then per model: (sum, count) of each duration,
+    # so the mean is over the tickets, as AVG over them would give.
+    # Duplicates aside by conditional sums (see repeated()).
+    per = (scope(flt, Ticket.asset_id, _count(_FAILURE).label("n"),
+                 *_sum_count(Ticket.resolution_working_minutes, "working"),
+                 *_sum_count(Ticket.resolution_wall_minutes, "wall"))
+           .where(*filed(flt)).group_by(Ticket.asset_id).subquery("per_machine"))
+    failures = (sa.select(Asset.model.label("model"), *(
+        sa.func.sum(column).label(column.name) for column in list(per.c)[1:]))
+        .join(per, per.c.asset_id == Asset.id).group_by(Asset.model)
+        .having(sa.func.sum(per.c.n) > 0).subquery("failed"))
     rows = db.session.execute(
-        sa.select(failures.c.model, fleet.c.machines, failures.c.n, failures.c.working,
-                  failures.c.wall)
+        sa.select(failures.c.model, fleet.c.machines, failures.c.n, failures.c.working_sum,
+                  failures.c.working_n, failures.c.wall_sum, failures.c.wall_n)
         .select_from(failures).outerjoin(fleet, fleet.c.model == failures.c.model)
         .order_by(failures.c.n.desc(), failures.c.model))
     hours = (flt.until - flt.since).total_seconds() / 3600
-    return [Reliability(model, int(machines or 0), n,
-                        int(machines or 0) * hours / n if n else None,
-                        None if working is None else float(working),
-                        None if wall is None else float(wall))
-            for model, machines, n, working, wall in rows]
+    return [Reliability(model, int(machines or 0), int(n),
+                        int(machines or 0) * hours / int(n) if n else None,
+                        _mean(working, working_n), _mean(wall, wall_n))
+            for model, machines, n, working, working_n, wall, wall_n in rows]
+
+
+#: A failure: a ticket that is not a duplicate.
+_FAILURE = Ticket.merged_into_id.is_(None)
+
+
+def _sum_count(column, name: str) -> tuple:
+    """Sum and count of a failure's `column`."""
+    value = sa.case((_FAILURE, column))
+    return sa.func.sum(value).label(name + "_sum"), sa.func.count(value).label(name + "_n")
+
+
+def _mean(total, n) -> float | None:
+    return int(total) / int(n) if n else None

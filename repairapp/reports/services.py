@@ -79,6 +79,15 @@ def tickets(*columns):
     return sa.select(*columns).select_from(Ticket).join(Asset, Asset.id == Ticket.asset_id)
 
 
+def scope(flt: Filters, *columns):
+    """SELECT columns FROM tickets, joined with assets only when a filter names the asset:
+    without the join the period's tickets are read from one index alone (migration 0017)."""
+    query = sa.select(*columns).select_from(Ticket)
+    if flt.site_id or flt.model:
+        query = query.join(Asset, Asset.id == Ticket.asset_id)
+    return query
+
+
 # -- Volume over time ---------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -100,35 +109,60 @@ def volume(flt: Filters) -> list[Bucket]:
     (filed before it, neither resolved nor closed by then; a reopened ticket counts as open
     from its reopening, as its resolution time was cleared).
 
-    Three scans, each grouped by bucket (a CASE over the bucket edges, the same on both
-    databases): filings, resolutions, and ends (resolved or closed). Open at an edge is
-    everything filed before it minus everything ended before it, so the whole history is
-    read once per scan, never once per bucket."""
+    Open at an edge is the tickets open at the period's start, plus those filed, minus
+    those ended (resolved or closed) since. Every ticket that counts is one not ended
+    before the period and filed before its end: read once, from an index on the resolution
+    and closing times (three ranges: resolved since the start, closed unresolved since the
+    start, neither), counted per (filing, resolution, end) bucket and summed per bucket in
+    the same query. So a report reads its period and what came after, never the history
+    before it, and never once per bucket."""
     step = bucket_days(flt)
     starts = [flt.start + timedelta(days=d) for d in range(0, (flt.end - flt.start).days + 1,
                                                              step)]
-    ends = [day_start(min(s + timedelta(days=step), flt.end + timedelta(days=1)))
-            for s in starts]
-    done = sa.func.coalesce(Ticket.resolved_at, Ticket.closed_at, type_=UTCDateTime())
-    filed_in = _histogram(Ticket.created_at, ends, flt)
-    resolved_in = _histogram(Ticket.resolved_at, ends, flt)
-    ended_in = _histogram(done, ends, flt)
-    buckets, opened, ended = [], filed_in.get(-1, 0), ended_in.get(-1, 0)
+    seconds = step * 86400 if len(starts) > 1 else int((flt.until - flt.since).total_seconds())
+    counts = {(int(kind), int(i)): int(n)
+              for kind, i, n in db.session.execute(_volume_query(flt, seconds))}
+    buckets, open_now = [], counts.get((_FILED, -1), 0)
     for i, s in enumerate(starts):  # buckets, not tickets
-        opened, ended = opened + filed_in.get(i, 0), ended + ended_in.get(i, 0)
-        buckets.append(Bucket(s, filed_in.get(i, 0), resolved_in.get(i, 0), opened - ended))
+        filed_n, ended_n = counts.get((_FILED, i), 0), counts.get((_ENDED, i), 0)
+        open_now += filed_n - ended_n
+        buckets.append(Bucket(s, filed_n, counts.get((_RESOLVED, i), 0), open_now))
     return buckets
 
 
-def _histogram(column, ends: list[datetime], flt: Filters) -> dict[int, int]:
-    """How many matching tickets have `column` before the period (-1) and in each bucket."""
-    step = int((ends[0] - flt.since).total_seconds()) if len(ends) > 1 else 0
-    index = _BucketIndex(column, sa.bindparam("since", flt.since, UTCDateTime()),
-                         step or int((flt.until - flt.since).total_seconds()))
-    bucket = sa.case((column < flt.since, -1), else_=index)
-    rows = db.session.execute(tickets(bucket, sa.func.count(Ticket.id))
-                              .where(column < flt.until, *matching(flt)).group_by(bucket))
-    return {int(i): n for i, n in rows}
+_FILED, _RESOLVED, _ENDED = range(3)
+
+
+def _volume_query(flt: Filters, seconds: int):
+    """(kind, bucket, tickets) rows, kind _FILED, _RESOLVED or _ENDED; bucket -1 of _FILED
+    is the tickets filed before the period and open at its start."""
+    resolved, closed = Ticket.resolved_at, Ticket.closed_at
+    done = sa.func.coalesce(resolved, closed, type_=UTCDateTime())
+    since = sa.bindparam("since", flt.since, UTCDateTime())
+
+    def bucket(column):
+        return _BucketIndex(column, since, seconds)
+
+    def in_period(column):
+        return sa.and_(column >= flt.since, column < flt.until)
+
+    columns = (sa.case((Ticket.created_at < flt.since, -1),
+                       else_=bucket(Ticket.created_at)).label("filed"),
+               sa.case((in_period(resolved), bucket(resolved))).label("resolved"),
+               sa.case((done < flt.until, bucket(done))).label("ended"))
+    # Not ended before the period: three ranges of ix_tickets_resolved_at_closed_at.
+    arms = [resolved >= flt.since, sa.and_(resolved.is_(None), closed >= flt.since),
+            sa.and_(resolved.is_(None), closed.is_(None))]
+    rows = sa.union_all(*(scope(flt, *columns).where(arm, Ticket.created_at < flt.until,
+                                                     *matching(flt)) for arm in arms))
+    rows = rows.subquery("counted")
+    grouped = (sa.select(rows.c.filed, rows.c.resolved, rows.c.ended, sa.func.count().label("n"))
+               .group_by(rows.c.filed, rows.c.resolved, rows.c.ended).cte("grouped"))
+    return sa.union_all(*(
+        sa.select(sa.literal(kind), column, sa.func.sum(grouped.c.n))
+        .where(column.is_not(None)).group_by(column)
+        for kind, column in ((_FILED, grouped.c.filed), (_RESOLVED, grouped.c.resolved),
+                             (_ENDED, grouped.c.ended))))
 
 
 class _BucketIndex(sa.sql.expression.FunctionElement):
@@ -160,26 +194,42 @@ def _bucket_postgresql(element, compiler, **kw):
 
 def distribution(flt: Filters, by: str) -> list[tuple[str, int]]:
     """Tickets filed in the period per category, asset model, site or customer, most first
-    (a site is named with its customer)."""
+    (a site is named with its customer).
+
+    The tickets are counted per category, machine or customer from the period's index
+    alone; only those counts (thousands at most) are joined with machines, sites and
+    customers for their names."""
     from repairapp.customers.models import Customer, Site
 
-    if by == "category":
-        key, query = Ticket.category, tickets(Ticket.category)
-    elif by == "model":
-        key, query = Asset.model, tickets(Asset.model)
-    elif by == "site":
-        key = Site.id
-        query = tickets(Customer.name + " · " + Site.name).join(
-            Site, Site.id == Asset.site_id).join(Customer, Customer.id == Site.customer_id)
-        query = query.group_by(Customer.name, Site.name)
-    else:
-        key, query = Customer.id, tickets(Customer.name).join(
-            Customer, Customer.id == Ticket.customer_id).group_by(Customer.name)
     count = sa.func.count(Ticket.id)
-    query = query.add_columns(count).where(*filed(flt)).group_by(key).order_by(
-        count.desc(), *query.selected_columns[:1])
-    return [(label.value if isinstance(label, Category) else label, n)
+    if by == "category":
+        query = scope(flt, Ticket.category, count).where(*filed(flt)).group_by(Ticket.category)
+        query = query.order_by(count.desc(), Ticket.category)
+    elif by == "customer":
+        per = _counted(flt, Ticket.customer_id)
+        total = sa.func.sum(per.c.n)
+        query = (sa.select(Customer.name, total).join(per, per.c.key == Customer.id)
+                 .group_by(Customer.id, Customer.name).order_by(total.desc(), Customer.name))
+    else:
+        per = _counted(flt, Ticket.asset_id)
+        total = sa.func.sum(per.c.n)
+        query = sa.select(Asset.model, total).join(per, per.c.key == Asset.id)
+        if by == "model":
+            query = query.group_by(Asset.model).order_by(total.desc(), Asset.model)
+        else:
+            label = Customer.name + " · " + Site.name
+            query = (sa.select(label, total).select_from(Asset).join(per, per.c.key == Asset.id)
+                     .join(Site, Site.id == Asset.site_id)
+                     .join(Customer, Customer.id == Site.customer_id)
+                     .group_by(Site.id, Customer.name, Site.name).order_by(total.desc(), label))
+    return [(label.value if isinstance(label, Category) else label, int(n))
             for label, n in db.session.execute(query)]
+
+
+def _counted(flt: Filters, key):
+    """The period's tickets counted per `key` (a column of Ticket): (key, n)."""
+    return (scope(flt, key.label("key"), sa.func.count(Ticket.id).label("n"))
+            .where(*filed(flt)).group_by(key).subquery("counted"))
 
 
 # -- Time to respond and to resolve -------------------------------------------------------
@@ -207,27 +257,52 @@ class Spread:
 def durations(flt: Filters) -> dict[str, Spread]:
     """The spread of each stored duration over the tickets filed in the period that have it.
 
-    One query for all four: each duration is ranked among the tickets that have it
-    (ROW_NUMBER, which both databases have), and the rows either side of each percentile's
-    position are picked by rank, so no row is read into Python."""
-    ranked = []
-    for name, column in DURATIONS.items():
-        has = sa.case((column.is_(None), 1), else_=0)
-        ranked += [column.label(name),
-                   sa.func.row_number().over(partition_by=has, order_by=column).label(
-                       name + "_rank"),
-                   sa.func.count(column).over().label(name + "_n")]
-    inner = tickets(*ranked).where(*filed(flt)).subquery("ranked")
-    picked = []
-    for name in DURATIONS:
-        value, rank, n = inner.c[name], inner.c[name + "_rank"], inner.c[name + "_n"]
-        def at(position, value=value, rank=rank):
-            return sa.func.max(sa.case((sa.and_(value.is_not(None), rank == position), value)))
-        picked += [sa.func.max(n), sa.func.avg(value),
-                   at((n - 1) // 2 + 1), at((n - 1) // 2 + 2),
-                   at((n - 1) * 9 // 10 + 1), at((n - 1) * 9 // 10 + 2)]
-    row = db.session.execute(sa.select(*picked).select_from(inner)).one()
-    return {name: _spread(row[6 * i:6 * i + 6]) for i, name in enumerate(DURATIONS)}
+    One query for all four. PostgreSQL has percentile_cont; SQLite has none, so there each
+    value is counted (GROUP BY the value) and a running total of those counts in value
+    order gives each value's ranks: the values either side of a percentile's position are
+    picked by rank and interpolated as percentile_cont does. No row is read into Python."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _durations_postgresql(flt)
+    counted = sa.union_all(*(
+        scope(flt, sa.literal(i).label("k"), column.label("v"),
+              sa.func.count().label("c")).where(*filed(flt), column.is_not(None))
+        .group_by(column)
+        for i, column in enumerate(DURATIONS.values()))).subquery("counted")
+    k, v, c = counted.c.k, counted.c.v, counted.c.c
+    ranked = sa.select(
+        k, v, c, sa.func.sum(c).over(partition_by=k, order_by=v).label("upto"),
+        sa.func.sum(c).over(partition_by=k).label("n")).subquery("ranked")
+    n = sa.cast(ranked.c.n, sa.Integer)
+
+    def at(position):
+        """The value ranked `position` (1 = smallest): its group's ranks reach it."""
+        last = sa.cast(ranked.c.upto, sa.Integer)
+        return sa.func.max(sa.case((sa.and_(last - ranked.c.c < position, position <= last),
+                                    ranked.c.v)))
+
+    rows = db.session.execute(
+        sa.select(ranked.c.k, sa.func.max(n), sa.func.sum(ranked.c.v * ranked.c.c),
+                  at((n - 1) // 2 + 1), at((n - 1) // 2 + 2),
+                  at((n - 1) * 9 // 10 + 1), at((n - 1) * 9 // 10 + 2))
+        .group_by(ranked.c.k))
+    found = {int(i): (n, int(total) / n, *picked) for i, n, total, *picked in rows}
+    return {name: _spread(found.get(i, (0, None, None, None, None, None)))
+            for i, name in enumerate(DURATIONS)}
+
+
+def _durations_postgresql(flt: Filters) -> dict[str, Spread]:
+    columns = []
+    for column in DURATIONS.values():
+        columns += [sa.func.count(column), sa.func.sum(column),
+                    sa.func.percentile_cont(0.5).within_group(column),
+                    sa.func.percentile_cont(0.9).within_group(column)]
+    row = db.session.execute(scope(flt, *columns).where(*filed(flt))).one()
+    spreads = {}
+    for i, name in enumerate(DURATIONS):
+        n, total, median, p90 = row[4 * i:4 * i + 4]
+        spreads[name] = Spread(n, int(total) / n, float(median), float(p90)) if n else \
+            Spread(0, None, None, None)
+    return spreads
 
 
 def _spread(values) -> Spread:
@@ -275,7 +350,7 @@ def compliance(flt: Filters) -> list[Compliance]:
     once it is breached or the ticket was responded to (resolved) in time; a ticket without
     a target, or still inside it, is not counted."""
     rows = db.session.execute(
-        tickets(Ticket.plan_name, Ticket.severity, *_decided(Ticket.response_due_at,
+        scope(flt, Ticket.plan_name, Ticket.severity, *_decided(Ticket.response_due_at,
                                                               Ticket.responded_at,
                                                               Ticket.response_breached),
                 *_decided(Ticket.resolution_due_at, Ticket.resolved_at,

@@ -78,6 +78,20 @@ def _enum(cls, length=20):
     return sa.Enum(cls, native_enum=False, length=length)
 
 
+#: What the reports count of the tickets filed in a period, kept beside `created_at` in
+#: one index (ix_tickets_created_at_report) so a report never reads the wide ticket rows.
+REPORT_COLUMNS = (
+    "customer_id", "asset_id", "category", "severity", "plan_id", "plan_name", "assignee_id",
+    "merged_into_id", "responded_at", "resolved_at", "closed_at", "response_due_at",
+    "resolution_due_at", "response_breached", "resolution_breached", "rating", "reopen_count",
+    "response_working_minutes", "response_wall_minutes", "resolution_working_minutes",
+    "resolution_wall_minutes", "id",
+)
+#: What a report's filters and its volume over time need beside the resolution and closing
+#: times (ix_tickets_resolved_at_closed_at).
+REPORT_FILTERS = ("created_at", "customer_id", "plan_id", "category", "assignee_id", "asset_id")
+
+
 class Ticket(db.Model):
     """A repair request, with coverage frozen as it stood when it was filed."""
 
@@ -88,6 +102,11 @@ class Ticket(db.Model):
         sa.Index("ix_tickets_assignee_id_status", "assignee_id", "status"),
         # "My jobs", done today / this week: a technician's latest fixes, whatever the history.
         sa.Index("ix_tickets_assignee_id_resolved_at", "assignee_id", "resolved_at"),
+        # Reports (migration 0017): a period's tickets with every column a figure counts,
+        # read from the index alone; and what was resolved or closed since a day.
+        sa.Index("ix_tickets_created_at_report", "created_at", *REPORT_COLUMNS),
+        sa.Index("ix_tickets_resolved_at_closed_at", "resolved_at", "closed_at",
+                 *REPORT_FILTERS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -198,6 +217,12 @@ class TicketEvent(db.Model):
     """One change to a ticket: who, when, what, from, to."""
 
     __tablename__ = "ticket_events"
+    __table_args__ = (
+        # Reports (migration 0017): the period's visits (check-ins), and the tickets
+        # visited twice or more since a day.
+        sa.Index("ix_ticket_events_kind_created_at", "kind", "created_at", "actor_id",
+                 "ticket_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id"), index=True)
@@ -221,6 +246,10 @@ class WorkLog(db.Model):
     """Time a technician spent on a ticket, remote or on site, and the parts used."""
 
     __tablename__ = "work_logs"
+    __table_args__ = (
+        # Reports (migration 0017): minutes logged in a period, per technician.
+        sa.Index("ix_work_logs_created_at", "created_at", "user_id", "minutes", "ticket_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id"), index=True)

@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
-from reports.conftest import MARCH
+from reports.conftest import MARCH, _file, local
 
 from repairapp.extensions import db
 from repairapp.reports import quality
@@ -66,6 +66,17 @@ def test_machines_that_failed_three_times_in_90_days(month):
     two in the window (t5 is after it)."""
     assert quality.repeated(MARCH) == [(month.x1.tag, month.x1.name, "X-1", 3)]
     assert quality.repeated(replace(MARCH, model="Y-2")) == []
+
+
+def test_the_machines_that_failed_most_come_first_up_to_the_limit(month):
+    """Two more faults on the second machine (four in the window) put it before the first
+    (three); a limit of one keeps it alone."""
+    _file(month.y2, local(3, 10, 9))
+    _file(month.y2, local(3, 11, 9))
+    second, first = (month.y2.tag, month.y2.name, "Y-2", 4), (month.x1.tag, month.x1.name,
+                                                                "X-1", 3)
+    assert quality.repeated(MARCH) == [second, first]
+    assert quality.repeated(MARCH, limit=1) == [second]
 
 
 def test_mtbf_and_mttr_per_model(month):

@@ -168,6 +168,9 @@ def load_demo(now: datetime | None = None, seed: int = DEMO_SEED) -> list[Asset]
     db.session.flush()
     history.tell(now, seed, staff, assets)
     _quoted_repair(now, staff, assets[10], _parts())
+    from repairapp.jobreports.demo import sign_one
+
+    sign_one(now, staff)  # the latest chargeable job resolved on site, signed on the phone
     return assets
 
 

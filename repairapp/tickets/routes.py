@@ -22,6 +22,7 @@ from repairapp.billing.work import Terms
 from repairapp.contracts.models import Severity
 from repairapp.extensions import db
 from repairapp.followups import services as followups
+from repairapp.jobreports import services as job_sheets
 from repairapp.tickets import work
 from repairapp.tickets.forms import (
     AssignForm,
@@ -151,7 +152,11 @@ def resolve(ticket_id: int):
         parts=form.parts_used(), photos=form.reencoded,
         terms=Terms.from_config(current_app.config)),
         _("Marked “%(status)s”. The requester sees what was done and is asked to "
-          "confirm.", status=STATUS[Status.RESOLVED]))
+          "confirm.", status=STATUS[Status.RESOLVED]),
+        # Resolved at the machine: the customer signs the service sheet there and then.
+        lambda: url_for("jobreports.sign", ticket_id=ticket_id)
+        if form.work_type.data == WorkType.ON_SITE.value and job_sheets.can_sign(ticket)
+        else None)
 
 
 @bp.post("/<int:ticket_id>/assign")

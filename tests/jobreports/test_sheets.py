@@ -297,3 +297,17 @@ def test_the_requester_is_emailed_a_link_to_the_pdf(app, smtp, tech):
     body = sheet[0].get_content()
     assert f"/job-report/t/{job.tracking_token}/v1.pdf" in body and "陈经理" in body
     assert f"/t/{job.tracking_token}" in body
+
+
+def test_resolving_on_site_leads_to_the_sign_page(client, auth, tech):
+    """The technician's resolve form, on site: next is the customer's signature; remote: the
+    ticket page."""
+    at_machine = f.ticket(assignee=tech, status=Status.ON_SITE)
+    remote = f.ticket(assignee=tech, status=Status.ACKNOWLEDGED)
+    auth.login(tech.email)
+    for ticket, kind, where in ((at_machine, "on_site", SIGN.format(at_machine.id)),
+                                (remote, "remote", f"/tickets/{remote.id}")):
+        answer = auth.post(f"/tickets/{ticket.id}/resolve",
+                           {"work_type": kind, "notes": "Replaced the fuse", "minutes": "30"},
+                           page_url=f"/tickets/{ticket.id}")
+        assert answer.status_code == 302 and answer.location == where

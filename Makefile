@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 I18N   := repairapp/translations
 
-.PHONY: run demo test test-sqlite test-postgres deploy-check lint i18n-extract i18n-update translations bench clean
+.PHONY: run demo test test-sqlite test-postgres deploy-check lighthouse lint i18n-extract i18n-update translations bench clean
 
 $(BIN)/python:
 	.ci/system-deps run
@@ -69,6 +69,13 @@ i18n-extract:
 
 i18n-update: i18n-extract
 	$(BIN)/pybabel update -i $(I18N)/messages.pot -d $(I18N) --no-fuzzy-matching --ignore-obsolete
+
+## make lighthouse: Lighthouse (mobile) on the scan, tracking and My jobs pages; each of
+## performance, accessibility and best practices must score 98 or more (docs/lighthouse.md)
+lighthouse: $(VENV)/.test-deps translations
+	.ci/system-deps lighthouse
+	npm ci --prefix bench/lighthouse --no-audit --no-fund --loglevel=error
+	$(BIN)/python bench/lighthouse.py
 
 ## make bench: benchmarks (not part of make test); each prints a ratio to its own baseline
 bench: $(VENV)/.test-deps translations

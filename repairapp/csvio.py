@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from repairapp.billing.money import to_fen
 from repairapp.extensions import db
 
 #: A cell a spreadsheet would run as a formula (OWASP's CSV injection list: = + - @ tab,
@@ -131,14 +132,16 @@ def parse_date(text: str) -> date | None:
     raise ValueError(text)
 
 
-def parse_amount(text: str) -> Decimal:
+def parse_amount(text: str, limit: Decimal = Decimal("1e10")) -> Decimal:
+    """Yuan as people type them ("¥1,200.005", "￥ 80"), rounded half up to the fen as an
+    invoice rounds (1200.01); ValueError if not a number from 0 to below `limit`."""
     try:
-        value = Decimal(text.replace(",", "").replace("¥", "").strip())
+        value = Decimal(re.sub(r"[,¥￥\s]", "", text))
     except InvalidOperation:
         raise ValueError(text) from None
-    if value < 0 or not value.is_finite() or value >= Decimal("1e10"):
+    if not value.is_finite() or value < 0 or value >= limit:
         raise ValueError(text)
-    return value.quantize(Decimal("0.01"))
+    return to_fen(value)
 
 
 def write(header: list[str], rows: Iterable[list]) -> bytes:

@@ -1,14 +1,12 @@
 """The parts catalogue to and from CSV, as assets: all-or-nothing, every problem by line."""
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from repairapp import csvio
 from repairapp.assets.services import TAG_SHAPE
-from repairapp.billing.money import to_fen
 from repairapp.extensions import db
 from repairapp.parts.models import Part
 
@@ -62,15 +60,7 @@ def _row_problems(row: dict, seen: dict, line: int) -> list:
 
 
 def _price(text: str) -> Decimal:
-    """Yuan, rounded half up to the fen: "¥1,200.005" is 1200.01. (csvio.parse_amount
-    rounds half to even, which is not how an invoice rounds.)"""
-    try:
-        value = Decimal(re.sub(r"[,¥￥\s]", "", text))
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not value.is_finite() or value < 0 or value >= MAX_PRICE:
-        raise ValueError(text)
-    return to_fen(value)
+    return csvio.parse_amount(text, MAX_PRICE)
 
 
 def apply(rows: list[dict]) -> tuple[int, int]:

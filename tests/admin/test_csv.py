@@ -4,6 +4,7 @@ import base64
 import io
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -115,6 +116,16 @@ def test_contract_import_links_assets_and_round_trips(admin, client, world):
             upload(admin, "/contracts/import", exported.decode("utf-8-sig")).get_data(
                 as_text=True))
     assert count(Contract) == 1 and client.get("/contracts/export.csv").data == exported
+
+
+def test_contract_amounts_round_half_up_to_the_fen(admin, world):
+    """As an invoice rounds: ¥1,200.005 is 1200.01 and 0.125 is 0.13 (not half to even)."""
+    text = _contract_csv("HT-1,华东精密,Level A,2026-01-01,2026-12-31,\"¥1,200.005\",\n"
+                         "HT-2,华东精密,Level A,2026-01-01,2026-12-31,￥ 0.125,\n")
+    confirm(admin, "/contracts/import", upload(admin, "/contracts/import", text).get_data(
+        as_text=True))
+    amounts = dict(db.session.execute(sa.select(Contract.number, Contract.amount)).all())
+    assert amounts == {"HT-1": Decimal("1200.01"), "HT-2": Decimal("0.13")}
 
 
 @pytest.mark.parametrize("row,problem", [

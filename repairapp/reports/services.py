@@ -187,7 +187,9 @@ def _bucket_sqlite(element, compiler, **kw):
 @compiles(_BucketIndex, "postgresql")
 def _bucket_postgresql(element, compiler, **kw):
     column, since, seconds = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CAST(floor(EXTRACT(EPOCH FROM ({column} - {since})) / {seconds}) AS INTEGER)"
+    # date_part gives a double (EXTRACT a numeric, several times slower per row); whole
+    # seconds and microseconds are exact in a double, so the floor is the same.
+    return f"CAST(floor(date_part('epoch', {column} - {since}) / {seconds}) AS INTEGER)"
 
 
 # -- Fault distribution -------------------------------------------------------------------

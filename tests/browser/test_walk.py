@@ -55,7 +55,7 @@ MUST_SEE = {
 NOT_PAGES = {"static", "main.confirm_language", "tickets.photo", "assets.export_csv",
              "contracts.export_csv", "reports.download", "reports.customer_pdf",
              "servicereports.pdf", "labels.calibration_page",
-             "accounts.logout"}
+             "jobreports.staff_pdf", "jobreports.public_pdf", "accounts.logout"}
 #: Names and codes written the same in Chinese UI text (Webhook is what WeCom, DingTalk and
 #: Feishu call it in their own Chinese settings; chinesecalendar is a package's name; MTBF and
 #: MTTR are how Chinese maintenance reports write them too, explained beside them).

@@ -51,11 +51,13 @@ MUST_SEE = {
               "labels-index", "labels-asset", "notifications-index", "accounts-users",
               "tickets-detail", "assets-new-errors"},
 }
-#: Not pages: files, images, the language switch (it would leave Chinese), log-out.
-NOT_PAGES = {"static", "main.confirm_language", "tickets.photo", "assets.export_csv",
+#: Not pages: files, images, the balancer's health checks (JSON), the language switch (it
+#: would leave Chinese), log-out.
+NOT_PAGES = {"static", "health.healthz", "health.readyz", "main.confirm_language", "tickets.photo", "assets.export_csv",
              "contracts.export_csv", "reports.download", "reports.customer_pdf",
-             "servicereports.pdf", "labels.calibration_page",
-             "jobreports.staff_pdf", "jobreports.public_pdf", "accounts.logout"}
+             "servicereports.pdf", "billing.renewal_pdf", "labels.calibration_page",
+             "jobreports.staff_pdf", "jobreports.public_pdf",
+             "accounts.logout"}
 #: Names and codes written the same in Chinese UI text (Webhook is what WeCom, DingTalk and
 #: Feishu call it in their own Chinese settings; chinesecalendar is a package's name; MTBF and
 #: MTTR are how Chinese maintenance reports write them too, explained beside them).

@@ -101,6 +101,7 @@ def _register_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from repairapp.accounts.routes import bp as accounts_bp
     from repairapp.assets.routes import bp as assets_bp
+    from repairapp.billing.routes import bp as billing_bp
     from repairapp.contracts.routes import bp as contracts_bp
     from repairapp.customers.routes import bp as customers_bp
     from repairapp.dispatch.routes import bp as dispatch_bp
@@ -129,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(manager_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(servicereports_bp)
+    app.register_blueprint(billing_bp)
     app.register_blueprint(parts_bp)
     app.register_blueprint(quotes_bp)
     app.register_blueprint(jobreports_bp)

@@ -49,6 +49,7 @@ COVERAGE = {
     CoverageState.CONTRACT: _l("Service contract"),
     CoverageState.LAPSED: _l("Lapsed"),
     CoverageState.NOT_COVERED: _l("Not covered"),
+    CoverageState.PENDING_PAYMENT: _l("Awaiting payment"),
 }
 
 

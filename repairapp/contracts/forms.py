@@ -54,4 +54,28 @@ class PlanForm(StaffForm):
     response_minor_min = IntegerField(_l("Minor: response (min)"), validators=_MINUTES)
     resolution_minor_min = IntegerField(_l("Minor: resolution (min)"), validators=_MINUTES)
     calendar_id = SelectField(_l("Service calendar"), coerce=_id_or_none)
+    fee_rate_percent = DecimalField(
+        _l("Fee rate (percent of the contract amount a year)"), places=2,
+        validators=[Optional(), NumberRange(min=0, max=100)])
+    fee_annual = DecimalField(_l("Or a fixed annual fee (¥, tax included)"), places=2,
+                              validators=[Optional(), NumberRange(min=0, max=99999999)])
+    is_pay_first = BooleanField(_l("Pay first, then service (unpaid contracts cover nothing)"))
     is_archived = BooleanField(_l("Archived"))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        problem = self._fee_problem()
+        if problem:
+            self.fee_rate_percent.errors.append(problem)
+        return valid and problem is None
+
+    def _fee_problem(self):
+        """An extended plan has exactly one fee, a rate or a fixed sum; other plans none."""
+        given = sum(f.data is not None for f in (self.fee_rate_percent, self.fee_annual))
+        if self.kind.data != PlanKind.EXTENDED.name:
+            return _l("Only extended contract plans have a yearly fee.") if given else None
+        if given == 2:
+            return _l("Give a rate or a fixed annual fee, not both.")
+        if given == 0:
+            return _l("Give the plan's yearly fee: a rate or a fixed annual fee.")
+        return None

@@ -43,6 +43,8 @@ class CoverageState(enum.Enum):
     #: Had warranty or a contract that ended: chargeable until paid from the expiry on.
     LAPSED = "lapsed"
     NOT_COVERED = "not_covered"
+    #: A contract of a pay-first plan runs but is not paid yet: chargeable, as not covered.
+    PENDING_PAYMENT = "pending_payment"
 
 
 def first_uncovered_day(state: CoverageState, last_covered: date | None) -> date | None:
@@ -56,6 +58,10 @@ class ServicePlan(db.Model):
     """A contract tier and the response / resolution targets it promises per severity."""
 
     __tablename__ = "service_plans"
+    __table_args__ = (
+        sa.CheckConstraint("fee_rate_percent IS NULL OR fee_annual IS NULL", name="one_fee"),
+        sa.CheckConstraint("fee_rate_percent >= 0 AND fee_annual >= 0", name="fee_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
@@ -73,6 +79,12 @@ class ServicePlan(db.Model):
     #: When the clock runs; None means 24x7.
     calendar_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_calendars.id"))
     is_archived: Mapped[bool] = mapped_column(default=False)
+    #: The yearly fee (延保费): a percentage of the contract amount, or a fixed tax-included
+    #: sum (at most one of the two; neither: no price on record). See repairapp/billing.
+    fee_rate_percent: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))
+    fee_annual: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
+    #: "Pay first, then service" (先付款后服务): its contracts cover nothing until paid.
+    is_pay_first: Mapped[bool] = mapped_column(default=False)
 
     calendar: Mapped[ServiceCalendar | None] = relationship()
 
@@ -103,9 +115,12 @@ class Contract(db.Model):
     #: First and last covered day, both inclusive, in the site's calendar.
     start_date: Mapped[date]
     end_date: Mapped[date]
-    #: Tax-inclusive contract amount.
+    #: Tax-inclusive contract amount: the base of a plan's fee rate.
     amount: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2))
     is_archived: Mapped[bool] = mapped_column(default=False)
+    #: When the customer paid this term's fee (None: unpaid), and the bank reference.
+    paid_on: Mapped[date | None]
+    payment_reference: Mapped[str] = mapped_column(sa.String(120), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     customer: Mapped[Customer] = relationship()

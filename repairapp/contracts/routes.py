@@ -1,7 +1,7 @@
 """Admins manage service plans and contracts (and which assets each contract covers)."""
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
@@ -9,6 +9,8 @@ from wtforms.fields.choices import SelectChoice
 
 from repairapp.accounts.routes import admin_required
 from repairapp.assets.models import Asset
+from repairapp.billing.forms import PaymentForm
+from repairapp.billing.services import contract_money
 from repairapp.contracts import csvio
 from repairapp.contracts.forms import ContractForm, PlanForm
 from repairapp.contracts.models import Contract, PlanKind, ServiceLevel, ServicePlan
@@ -72,10 +74,7 @@ def _covered_assets(form: ContractForm) -> list[Asset] | None:
 @bp.route("/<int:contract_id>", methods=["GET", "POST"])
 def edit(contract_id: int | None = None):
     contract = db.get_or_404(Contract, contract_id) if contract_id else None
-    form = ContractForm(obj=contract)
-    if contract and request.method == "GET":
-        form.tags.data = "\n".join(sorted(a.tag for a in contract.assets))
-    _choices(form, contract)
+    form = _contract_form(contract)
     if form.validate_on_submit() and (assets := _covered_assets(form)) is not None:
         target = contract or Contract()
         target.assets = assets  # first: loading the old list flushes, and a taken number
@@ -84,9 +83,33 @@ def edit(contract_id: int | None = None):
         if commit_or_explain(form.number, _("Another contract has this number.")):
             flash(_("Contract saved."))
             return redirect(url_for(".edit", contract_id=target.id))
+    return contract_page(contract, form)
+
+
+def _contract_form(contract: Contract | None, from_post: bool = True) -> ContractForm:
+    """The contract's form: as posted, or (a GET, or another form's post) as stored."""
+    form = ContractForm(obj=contract) if from_post else \
+        ContractForm(formdata=None, obj=contract)
+    if contract and (request.method == "GET" or not from_post):
+        form.tags.data = "\n".join(sorted(a.tag for a in contract.assets))
+    _choices(form, contract)
+    return form
+
+
+def contract_page(contract: Contract | None, form: ContractForm | None = None,
+                  payment_form: PaymentForm | None = None):
+    """The contract's page: its form, the lapse it renewed after, and its money (fee, payment,
+    renewal notices; repairapp/billing), whose payment form posts elsewhere."""
+    if form is None:
+        form = _contract_form(contract, from_post=False)
+    if payment_form is None:
+        payment_form = PaymentForm(formdata=None, obj=contract)
     lapses = lapses_before(contract) if contract else []
+    money = contract_money(contract, current_app.config["TAX_RATE_PERCENT"]) \
+        if contract else None
     return render_template("contracts/edit.html", form=form, contract=contract,
-                           lapses=lapses), 422 if form.errors else 200
+                           lapses=lapses, money=money, payment_form=payment_form), \
+        422 if form.errors or payment_form.errors else 200
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -18,7 +18,8 @@ from repairapp.contracts.models import (
 )
 from repairapp.extensions import db
 
-CHARGEABLE_STATES = {CoverageState.LAPSED, CoverageState.NOT_COVERED}
+CHARGEABLE_STATES = {CoverageState.LAPSED, CoverageState.NOT_COVERED,
+                     CoverageState.PENDING_PAYMENT}
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,12 @@ def resolve_coverage(warranty: Period | None, contracts: list[Period], day: date
     return Coverage(CoverageState.NOT_COVERED, None)
 
 
+def is_awaiting_payment(contract: Contract, day: date) -> bool:
+    """A contract of a pay-first plan (先付款后服务) that was not paid by `day` covers nothing
+    on that day."""
+    return contract.plan.is_pay_first and (contract.paid_on is None or contract.paid_on > day)
+
+
 def _default_plan(kind: PlanKind) -> ServicePlan | None:
     return db.session.scalar(
         sa.select(ServicePlan).where(ServicePlan.kind == kind).order_by(ServicePlan.id).limit(1)
@@ -82,9 +89,15 @@ def coverage_for_asset(asset: Asset, at: datetime) -> Coverage:
     contracts = db.session.scalars(
         sa.select(Contract).join(contract_assets).where(contract_assets.c.asset_id == asset.id)
     ).all()
-    periods = [Period(c.start_date, c.end_date, c.id) for c in contracts]
+    unpaid = [c for c in contracts if is_awaiting_payment(c, day)]
+    periods = [Period(c.start_date, c.end_date, c.id) for c in contracts if c not in unpaid]
     result = resolve_coverage(warranty_period(asset.acceptance_date, asset.warranty_months),
                               periods, day)
+    running = [c for c in unpaid if c.start_date <= day <= c.end_date]
+    if result.is_chargeable and running:  # pay first, then service: not covered yet
+        pending = max(running, key=lambda c: (c.start_date, c.end_date))
+        result = Coverage(CoverageState.PENDING_PAYMENT,
+                          Period(pending.start_date, pending.end_date, pending.id))
     if result.state is CoverageState.CONTRACT:
         plan = next(c.plan for c in contracts if c.id == result.period.contract_id)
     elif result.state is CoverageState.WARRANTY:

@@ -42,7 +42,14 @@ PLANS = [
     ("Level B 5×8", PlanKind.EXTENDED, ServiceLevel.B, (240, 960, 480, 1920, 1440, 2880)),
     ("Level C", PlanKind.EXTENDED, ServiceLevel.C, (1440, 2880, 1440, 4320, 1440, 5760)),
     ("Per incident 按次", PlanKind.PER_INCIDENT, None, (1440, 4320, 2880, 7200, 4320, 10080)),
+    # Last, so each tier's first plan stays the ordinary one (`flask demo history` takes it).
+    ("8h site, pay first 8小时现场（先付款）", PlanKind.EXTENDED, ServiceLevel.H8,
+     (240, 1440, 480, 2880, 1440, 4320)),
 ]
+#: Yearly fees (rate % of the contract amount, or a fixed sum): the seeds' 7-10 % by tier.
+FEES = {ServiceLevel.H8: ("7", None), ServiceLevel.H16: ("8", None),
+        ServiceLevel.H24: ("10", None), ServiceLevel.C: ("7", None),
+        ServiceLevel.B: ("8.5", None), ServiceLevel.A: (None, "18000.00")}
 
 
 def _calendars() -> dict[str, ServiceCalendar]:
@@ -91,7 +98,8 @@ def _customers() -> list[Site]:
 
 
 def _assets(sites: list[Site], today: date) -> tuple[list[Asset], list[str | None]]:
-    """Twelve assets: warranty x2, one contract per tier, lapsed x2, never covered, renewed."""
+    """Twelve assets: warranty x2, one contract per tier, lapsed, renewed after a lapse (not
+    paid yet), never covered, another A."""
     years_ago = today - timedelta(days=3 * 365)
     spec = [
         ("CNC 加工中心 Machining centre", "VMC-850", today - timedelta(days=90), None),
@@ -103,7 +111,7 @@ def _assets(sites: list[Site], today: date) -> tuple[list[Asset], list[str | Non
         ("输送线 Conveyor line", "CV-60", years_ago, "B"),
         ("贴标机 Labeller", "LB-200", years_ago, "C"),
         ("叉车充电站 Forklift charger", "FC-48", years_ago, "lapsed"),
-        ("AGV 小车 AGV", "AGV-500", today - timedelta(days=430), None),
+        ("AGV 小车 AGV", "AGV-500", today - timedelta(days=430), "renewed"),
         ("旧打包机 Old strapper", "ST-9", None, None),
         ("分拣机 Sorter", "SR-300", years_ago, "A"),
     ]
@@ -118,19 +126,27 @@ def _assets(sites: list[Site], today: date) -> tuple[list[Asset], list[str | Non
     return assets, [s[3] for s in spec]
 
 
+#: (plan's tier, first and last day from today): a year from 200 days ago, so the demo's four
+#: months of history fall inside; C ends within a month (renewal notices); lapsed: B ended a
+#: month ago; renewed: ten days ago, after the warranty lapsed (a back-payment is due), on
+#: the pay-first plan and not paid yet (pending on the scan page).
+TERMS = {"C": ("C", -340, 25), "lapsed": ("B", -395, -31), "renewed": ("pay first", -10, 354)}
+
+
 def _contracts(assets, tiers, plans, today: date) -> None:
-    by_level = {p.service_level.value: p for p in plans if p.service_level}
+    by_level = {p.service_level.value: p for p in plans if p.service_level and not p.is_pay_first}
+    by_level["pay first"] = next(p for p in plans if p.is_pay_first)
     for n, (asset, tier) in enumerate(zip(assets, tiers, strict=True)):
         if tier is None:
             continue
-        # Lapsed: a B contract that ended a month ago. Others run for a year from 200 days
-        # ago, so the demo's four months of history fall inside them.
-        start, end = (-395, -31) if tier == "lapsed" else (-200, 165)
-        plan = by_level["B" if tier == "lapsed" else tier]
+        level, start, end = TERMS.get(tier, (tier, -200, 165))
         start, end = today + timedelta(days=start), today + timedelta(days=end)
+        paid = tier != "renewed"
         db.session.add(Contract(
-            number=f"HT-{today.year}-{n + 1:03d}", customer=asset.site.customer, plan=plan,
-            start_date=start, end_date=end, amount=Decimal("12800.00"), assets=[asset]))
+            number=f"HT-{today.year}-{n + 1:03d}", customer=asset.site.customer,
+            plan=by_level[level], start_date=start, end_date=end, amount=Decimal("12800.00"),
+            assets=[asset], paid_on=start - timedelta(days=7) if paid else None,
+            payment_reference=f"银行转账 TT{today.year}{n + 1:04d}" if paid else ""))
 
 
 def _staff() -> list[User]:
@@ -150,6 +166,10 @@ def load_plans_and_staff() -> tuple[list[ServicePlan], list[User]]:
     for plan in plans:
         if plan.service_level in PLAN_CALENDAR:
             plan.calendar = calendars[PLAN_CALENDAR[plan.service_level]]
+        rate, fixed = FEES.get(plan.service_level, (None, None))
+        plan.fee_rate_percent = Decimal(rate) if rate else None
+        plan.fee_annual = Decimal(fixed) if fixed else None
+        plan.is_pay_first = "pay first" in plan.name
     db.session.add_all(plans)
     return plans, _staff()
 

@@ -99,8 +99,9 @@ class Delivery(db.Model):
                                "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    notification_id: Mapped[int] = mapped_column(sa.ForeignKey("notifications.id"),
-                                                 index=True)
+    #: None: a message about no ticket (a contract's renewal notice, repairapp/billing).
+    notification_id: Mapped[int | None] = mapped_column(sa.ForeignKey("notifications.id"),
+                                                        index=True)
     transport: Mapped[Transport] = mapped_column(_enum(Transport))
     #: A group channel's deliveries use its current URL and secret, so a fixed URL helps
     #: the retries; None for mail to a person.
@@ -119,5 +120,5 @@ class Delivery(db.Model):
     sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    notification: Mapped[Notification] = relationship(back_populates="deliveries")
+    notification: Mapped[Notification | None] = relationship(back_populates="deliveries")
     channel: Mapped[Channel | None] = relationship()

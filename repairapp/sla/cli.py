@@ -7,6 +7,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from repairapp.billing.notices import queue_renewal_notices
+from repairapp.billing.renewals import today
 from repairapp.contracts.models import Severity
 from repairapp.db import utcnow
 from repairapp.extensions import db
@@ -32,6 +34,7 @@ def sweep_command() -> None:
     purge_expired()  # old rate-limit counters
     held_photos.purge()  # photos of request forms abandoned with a mistake
     key_customer_tasks()  # this month's follow-up call to each key customer, once
+    queue_renewal_notices(today())  # 60, 30 and 7 days before a contract ends, once each
     db.session.commit()
     found = ", ".join(f"{kind.value} {n}" for kind, n in counts.items()) or "nothing new"
     click.echo(f"deadlines: {found}; notifications sent {sent}, failed {failed}")

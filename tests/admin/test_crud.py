@@ -96,7 +96,8 @@ def test_plan_and_contract_forms(client, admin):
     """A plan with targets, then a contract covering the customer's asset; end before start
     and foreign assets are refused with the typed values kept."""
     admin.post("/contracts/plans/new", {"name": "Gold", "kind": "EXTENDED",
-                                        "service_level": "A", "response_critical_min": "60"})
+                                        "service_level": "A", "response_critical_min": "60",
+                                        "fee_rate_percent": "8"})
     plan = db.session.scalar(sa.select(ServicePlan))
     assert plan.response_critical_min == 60 and plan.service_level.value == "A"
     machine = f.asset(tag="EQ-5")

@@ -110,6 +110,8 @@ FORMS = {
             "number": "HT-NEW", "start_date": "2030-01-01", "end_date": "2030-12-31",
             "amount": "100.00"}),
         _spec("edit contract", "/contracts/{w.contract.id}"),
+        _spec("record a payment", "/contracts/{w.contract.id}",
+              "/contracts/{w.contract.id}/payment"),
         _spec("contract import", "/contracts/import"),
         _spec("new plan", "/contracts/plans/new", typed={"name": "Gold"}),
         _spec("edit plan", "/contracts/plans/{w.plan.id}"),

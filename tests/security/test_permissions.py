@@ -95,6 +95,9 @@ TABLE = {
     "contracts.export_csv":   ADMIN_ONLY,
     "contracts.plans":        ADMIN_ONLY,
     "contracts.plan":         ADMIN_ONLY,
+    "billing.payment":        ADMIN_ONLY,
+    "billing.renewal":        REPORTS,  # the account manager's link in a renewal notice
+    "billing.renewal_pdf":    REPORTS,
     "labels.index":           ADMIN_ONLY,
     "labels.calibration_page": ADMIN_ONLY,
     "labels.asset":           ADMIN_ONLY,

@@ -170,7 +170,7 @@ def test_plan_form_picks_a_calendar(client, admin):
     """The plan form offers the calendars, and none (around the clock)."""
     calendar = create(admin)
     plan = f.plan(name="Gold")
-    fields = {"name": "Gold", "kind": "EXTENDED", "service_level": "A"}
+    fields = {"name": "Gold", "kind": "EXTENDED", "service_level": "A", "fee_rate_percent": "8"}
     admin.post(f"/contracts/plans/{plan.id}", {**fields, "calendar_id": str(calendar.id)})
     db.session.refresh(plan)
     assert plan.calendar_id == calendar.id

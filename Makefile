@@ -79,6 +79,7 @@ lighthouse: $(VENV)/.test-deps translations
 
 ## make bench: benchmarks (not part of make test); each prints a ratio to its own baseline
 bench: $(VENV)/.test-deps translations
+	.ci/system-deps bench
 	$(BIN)/python bench/my_jobs.py
 	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-$$(.ci/postgres)} $(BIN)/python bench/my_jobs.py
 	$(BIN)/python bench/labels.py
@@ -86,6 +87,9 @@ bench: $(VENV)/.test-deps translations
 	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-$$(.ci/postgres)} $(BIN)/python bench/submissions.py
 	$(BIN)/python bench/reports.py; sqlite=$$?; \
 	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-$$(.ci/postgres)} $(BIN)/python bench/reports.py \
+	&& exit $$sqlite
+	$(BIN)/python bench/http_pages.py; sqlite=$$?; \
+	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-$$(.ci/postgres)} $(BIN)/python bench/http_pages.py \
 	&& exit $$sqlite
 
 clean:

@@ -11,10 +11,11 @@ PDF runs a different number of SQL queries over a 10,000-ticket history than ove
 The histories (`flask demo history`, fixed seed and clock) take minutes to generate, so
 they are kept: SQLite files under bench/.cache/ (ignored by git), PostgreSQL databases
 repairapp_bench_reports and repairapp_bench_reports_small on BENCH_DATABASE_URL's server,
-each labelled with its parameters and reused while they match. Migrations are applied on
-every run, so a new index reaches the cached data too.
+each labelled with its parameters and a fingerprint of the migrations and the generator,
+and reused while those match (a changed migration builds the history again).
 """
 
+import hashlib
 import importlib.util
 import os
 import statistics
@@ -45,7 +46,14 @@ CACHE = ROOT / "bench" / ".cache"
 
 
 def _key(size: tuple[int, int]) -> str:
-    return f"history-{size[0]}-{size[1]}-{MONTHS}m-seed{SEED}-{NOW:%Y%m%dT%H%M}"
+    """What a cached history was built from: its parameters, and the migrations and the
+    generator as they stood (a placeholder migration filled in later changes the key)."""
+    sources = hashlib.sha1()  # noqa: S324 -- a fingerprint, not security
+    for path in sorted([*(ROOT / "migrations" / "versions").glob("*.py"),
+                        *(ROOT / "repairapp" / "demo").glob("*.py")]):
+        sources.update(path.read_bytes())
+    return (f"history-{size[0]}-{size[1]}-{MONTHS}m-seed{SEED}-{NOW:%Y%m%dT%H%M}"
+            f"-{sources.hexdigest()[:10]}")
 
 
 def _build(url: str, size: tuple[int, int]) -> None:
@@ -68,6 +76,8 @@ def _sqlite(size: tuple[int, int]) -> str:
     CACHE.mkdir(exist_ok=True)
     path = CACHE / f"{_key(size)}.sqlite3"
     if not path.exists():
+        for stale in CACHE.glob(f"history-{size[0]}-{size[1]}-*"):
+            stale.unlink()
         partial = path.with_suffix(".partial")
         partial.unlink(missing_ok=True)
         _build(f"sqlite:///{partial}", size)

@@ -113,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from repairapp.labels.routes import bp as labels_bp
     from repairapp.main import errors
     from repairapp.main.routes import bp as main_bp
+    from repairapp.maintenance.routes import bp as maintenance_bp
     from repairapp.manager.routes import bp as manager_bp
     from repairapp.notifications.routes import bp as notifications_bp
     from repairapp.parts.routes import bp as parts_bp
@@ -134,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(parts_bp)
     app.register_blueprint(quotes_bp)
     app.register_blueprint(jobreports_bp)
+    app.register_blueprint(maintenance_bp)
     app.register_blueprint(health_bp)
     errors.register(app)
 

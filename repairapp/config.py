@@ -88,6 +88,8 @@ def from_environment(instance_path: str) -> dict:
         "AUTOCLOSE_DAYS": int(env("REPAIRAPP_AUTOCLOSE_DAYS", "7")),
         # A closed ticket's follow-up call (and a complaint's answer) is due this many days on.
         "FOLLOWUP_DAYS": int(env("REPAIRAPP_FOLLOWUP_DAYS", "3")),
+        #: How far ahead `flask sla sweep` plans maintenance visits (docs/maintenance.md).
+        "MAINTENANCE_HORIZON_DAYS": int(env("REPAIRAPP_MAINTENANCE_HORIZON_DAYS", "60")),
         # Rate limits ("N/period"; empty: off), counted in the database for every worker:
         # requests filed or added to from one address, log-ins per address and per account.
         "RATE_LIMIT_FILING": env("REPAIRAPP_RATE_LIMIT_FILING", "20/10 minutes"),

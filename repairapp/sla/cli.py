@@ -15,6 +15,7 @@ from repairapp.extensions import db
 from repairapp.followups.services import key_customer_tasks
 from repairapp.intake import services as held_photos
 from repairapp.main.ratelimit import purge_expired
+from repairapp.maintenance.services import generate as plan_visits
 from repairapp.notifications import outbox
 from repairapp.notifications.transports import Smtp
 from repairapp.sla.services import due_for_plan, plan_named
@@ -35,9 +36,11 @@ def sweep_command() -> None:
     held_photos.purge()  # photos of request forms abandoned with a mistake
     key_customer_tasks()  # this month's follow-up call to each key customer, once
     queue_renewal_notices(today())  # 60, 30 and 7 days before a contract ends, once each
+    visits = plan_visits()  # maintenance visits due within the horizon, once per period
     db.session.commit()
     found = ", ".join(f"{kind.value} {n}" for kind, n in counts.items()) or "nothing new"
-    click.echo(f"deadlines: {found}; notifications sent {sent}, failed {failed}")
+    click.echo(f"deadlines: {found}; notifications sent {sent}, failed {failed}; "
+               f"maintenance visits planned {visits}")
 
 
 @sla_cli.command("due")

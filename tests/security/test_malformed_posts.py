@@ -65,6 +65,10 @@ FORMS = {
               {"notes": "Replaced the fuse", "work_type": "remote"}),
         _spec("sign the service sheet", "/job-report/ticket/{w.on_site.id}/sign",
               typed={"signer_name": "Chen"}),
+        _spec("start an inspection at the machine", "/r/{w.code}",
+              "/maintenance/r/{w.code}/start/{w.maintenance.planned.id}"),
+        _spec("inspection checklist", "/maintenance/visits/{w.maintenance.inspecting.id}",
+              "/maintenance/visits/{w.maintenance.inspecting.id}/checklist"),
         _spec("password", "/accounts/password"),
     ],
     "dispatcher": [
@@ -83,6 +87,8 @@ FORMS = {
         _spec("settle a complaint", "/followups/complaints/{w.complaint.id}"),
         _spec("correct the service sheet", "/job-report/{w.job_report.id}/correct",
               typed={"change_note": "Added the part"}),
+        _spec("assign an inspection", "/maintenance/visits",
+              "/maintenance/visits/{w.maintenance.unassigned.id}/assign"),
     ],
     "admin": [
         _spec("new account", "/accounts/users", typed={
@@ -114,6 +120,10 @@ FORMS = {
               "/contracts/{w.contract.id}/payment"),
         _spec("contract import", "/contracts/import"),
         _spec("new plan", "/contracts/plans/new", typed={"name": "Gold"}),
+        _spec("new maintenance plan", "/maintenance/plan", typed={
+            "name": "Pumps", "target": "model", "model": "M-1", "start_date": "2030-01-01",
+            "items-0-check": "Fan"}),
+        _spec("edit maintenance plan", "/maintenance/plan/{w.maintenance.plan.id}"),
         _spec("edit plan", "/contracts/plans/{w.plan.id}"),
         _spec("label batch", "/labels/",
               absent_ok=("customer", "site", "search", "tag_from", "tag_to")),

@@ -35,7 +35,7 @@ DESK = (LOGIN, LOGIN, "403", "403", OK, OK, "403")  # dispatchers and admins
 REPORTS = (LOGIN, LOGIN, "403", "403", "403", OK, OK)  # admins and managers
 
 #: Check-in and take answer a refusal by going back to the label's page with a message.
-AT_THE_MACHINE = ("intake.check_in", "intake.take")
+AT_THE_MACHINE = ("intake.check_in", "intake.take", "maintenance.start")
 
 TABLE = {
     #                         anonymous link  technician other_tech dispatcher admin manager
@@ -132,6 +132,14 @@ TABLE = {
     "jobreports.staff_pdf":   TICKET_PAGE,
     "jobreports.public_pdf":  LINK,
     "jobreports.correct":     DISPATCH_ON_TICKET,
+    "maintenance.index":      ADMIN_ONLY,
+    "maintenance.plan":       ADMIN_ONLY,
+    "maintenance.visits":     DESK,
+    "maintenance.assign":     DESK,
+    "maintenance.start":      (LOGIN, LOGIN, OK, REFUSED, REFUSED, REFUSED, REFUSED),
+    "maintenance.visit":      TICKET_PAGE,
+    "maintenance.record":     (LOGIN, LOGIN, OK, "404", "403", "403", "403"),
+    "maintenance.photo":      TICKET_PAGE,
     "accounts.logout":        STAFF,
 }
 

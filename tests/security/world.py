@@ -17,6 +17,7 @@ from werkzeug.routing import Rule
 
 import factories as f
 from conftest import Auth, token_from
+from maintenance import data as maintenance
 from repairapp.accounts.models import Role, User
 from repairapp.assets.models import Asset
 from repairapp.contracts.models import Contract, ServicePlan
@@ -80,6 +81,7 @@ class World:
     finding_photo_id: int  #: the photo of `ticket`'s not-a-quality-fault finding
     on_site: Ticket      #: `tech`'s job resolved on site, its service sheet not yet signed
     job_report: JobReport  #: the signed service sheet (version 1) of another such job
+    maintenance: maintenance.World  #: a maintenance plan on `asset` with visits of `tech`
 
     @property
     def code(self) -> str:
@@ -142,6 +144,7 @@ def build() -> World:
     job_report = job_sheets.sign(_resolved_on_site(asset, tech), tech, signer_name="Chen",
                                  signature_png=None, tax_percent=Decimal(6))
     db.session.commit()
+    upkeep = maintenance.world(asset, tech, _photo())
     return World(admin=users[Role.ADMIN], dispatcher=users[Role.DISPATCHER],
                  manager=users[Role.MANAGER], tech=tech,
                  other_tech=other_tech, spare=spare, customer=site.customer, site=site,
@@ -152,7 +155,7 @@ def build() -> World:
                  follow_up=follow_up, complaint=complaint, service_report=service_report,
                  chargeable=chargeable, quote=quote, part=part,
                  finding_photo_id=ticket.photos[-1].id,
-                 on_site=on_site, job_report=job_report)
+                 on_site=on_site, job_report=job_report, maintenance=upkeep)
 
 
 def act_as(client, world: World, role: str) -> None:
@@ -309,6 +312,19 @@ def urls(app: Flask, world: World, role: str) -> dict[str, list[str]]:
             "jobreports.public_pdf": [u("jobreports.public_pdf", version=1, token=(
                 WRONG_TOKEN if role == "anonymous" else w.job_report.ticket.tracking_token))],
             "jobreports.correct": [u("jobreports.correct", report_id=w.job_report.id)],
+            "maintenance.index": [u("maintenance.index")],
+            "maintenance.plan": [u("maintenance.plan"),
+                                 u("maintenance.plan", plan_id=w.maintenance.plan.id)],
+            "maintenance.visits": [u("maintenance.visits")],
+            "maintenance.assign": [u("maintenance.assign",
+                                     visit_id=w.maintenance.unassigned.id)],
+            "maintenance.start": [u("maintenance.start", code=code,
+                                    visit_id=w.maintenance.planned.id)],
+            "maintenance.visit": [u("maintenance.visit", visit_id=w.maintenance.inspecting.id)],
+            "maintenance.record": [u("maintenance.record",
+                                     visit_id=w.maintenance.inspecting.id)],
+            "maintenance.photo": [u("maintenance.photo", visit_id=w.maintenance.done.id,
+                                    photo_id=w.maintenance.photo_id)],
             # Last: it ends the session every row above uses.
             "accounts.logout": [u("accounts.logout")],
         }
@@ -380,6 +396,16 @@ def post_data(w: World) -> dict[str, dict]:
         "contracts.plan": {"name": "Plan X", "kind": "EXTENDED", "service_level": "",
                            "calendar_id": "", "fee_rate_percent": "8", "fee_annual": "",
                            **minutes},
+        "maintenance.plan": {"name": "Pumps", "target": "asset", "asset_tag": w.asset.tag,
+                             "model": "", "contract_id": "0", "every": "3", "unit": "month",
+                             "anchor": "fixed", "start_date": "2030-01-01",
+                             "calendar_id": "0", "shift": "after", "notice_days": "7",
+                             "engineer_id": "0", "items-0-check": "Fan", "items-0-kind":
+                             "pass_fail", "items-0-min_value": "", "items-0-max_value": "",
+                             "items-0-is_required": "y"},
+        "maintenance.assign": {"technician": str(w.tech.id)},
+        "maintenance.record": {f"value_{w.maintenance.check_id}": "pass",
+                               f"note_{w.maintenance.check_id}": ""},
         "billing.payment": {"paid_on": "2030-01-05", "payment_reference": "ICBC 1"},
         "labels.index": {"customer": "0", "site": "0", "search": "", "tag_from": "",
                          "tag_to": "", "tags": "", "sheet": "a4-3x8", "start_row": "1",

@@ -1,0 +1,7 @@
+import factories as f
+import pytest
+
+
+@pytest.fixture
+def tech():
+    return f.user(name="Wang Gong")

@@ -71,6 +71,18 @@ def resolve_coverage(warranty: Period | None, contracts: list[Period], day: date
     return Coverage(CoverageState.NOT_COVERED, None)
 
 
+def coverage_on(warranty: Period | None, contracts: list[Period], unpaid: list[Period],
+                day: date) -> Coverage:
+    """`resolve_coverage` where the `unpaid` contracts (pay first, not paid by `day`) cover
+    nothing: one running on `day` makes it "awaiting payment" wherever nothing else covers."""
+    result = resolve_coverage(warranty, contracts, day)
+    running = [p for p in unpaid if p.start <= day <= p.end]
+    if result.is_chargeable and running:  # pay first, then service: not covered yet
+        return Coverage(CoverageState.PENDING_PAYMENT,
+                        max(running, key=lambda p: (p.start, p.end)))
+    return result
+
+
 def is_awaiting_payment(contract: Contract, day: date) -> bool:
     """A contract of a pay-first plan (先付款后服务) that was not paid by `day` covers nothing
     on that day."""
@@ -89,15 +101,11 @@ def coverage_for_asset(asset: Asset, at: datetime) -> Coverage:
     contracts = db.session.scalars(
         sa.select(Contract).join(contract_assets).where(contract_assets.c.asset_id == asset.id)
     ).all()
-    unpaid = [c for c in contracts if is_awaiting_payment(c, day)]
-    periods = [Period(c.start_date, c.end_date, c.id) for c in contracts if c not in unpaid]
-    result = resolve_coverage(warranty_period(asset.acceptance_date, asset.warranty_months),
-                              periods, day)
-    running = [c for c in unpaid if c.start_date <= day <= c.end_date]
-    if result.is_chargeable and running:  # pay first, then service: not covered yet
-        pending = max(running, key=lambda c: (c.start_date, c.end_date))
-        result = Coverage(CoverageState.PENDING_PAYMENT,
-                          Period(pending.start_date, pending.end_date, pending.id))
+    unpaid = {c.id for c in contracts if is_awaiting_payment(c, day)}
+    periods = [Period(c.start_date, c.end_date, c.id) for c in contracts]
+    result = coverage_on(warranty_period(asset.acceptance_date, asset.warranty_months),
+                         [p for p in periods if p.contract_id not in unpaid],
+                         [p for p in periods if p.contract_id in unpaid], day)
     if result.state is CoverageState.CONTRACT:
         plan = next(c.plan for c in contracts if c.id == result.period.contract_id)
     elif result.state is CoverageState.WARRANTY:

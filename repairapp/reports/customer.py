@@ -28,7 +28,7 @@ from repairapp.contracts.models import (
     Severity,
     contract_assets,
 )
-from repairapp.contracts.services import Period, resolve_coverage, warranty_period
+from repairapp.contracts.services import Period, coverage_on, warranty_period
 from repairapp.customers.models import Customer, Site
 from repairapp.db import utcnow
 from repairapp.extensions import db
@@ -43,8 +43,8 @@ log = logging.getLogger(__name__)
 #: Machines listed one by one; a bigger fleet is counted, and the rest summed up as "and N more".
 MACHINE_LIST = 200
 #: The order coverage states are shown in.
-STATES = (CoverageState.WARRANTY, CoverageState.CONTRACT, CoverageState.LAPSED,
-          CoverageState.NOT_COVERED)
+STATES = (CoverageState.WARRANTY, CoverageState.CONTRACT, CoverageState.PENDING_PAYMENT,
+          CoverageState.LAPSED, CoverageState.NOT_COVERED)
 
 
 @dataclass(frozen=True)
@@ -179,19 +179,23 @@ def build(customer_id: int, start: date, end: date) -> CustomerReport:
 
 def _fleet(customer_id: int, day: date) -> list[Machine]:
     """The customer's machines (not archived), by site and tag, with their coverage on `day`
-    (warranty from acceptance, contracts, lapses: `contracts.services.resolve_coverage`).
+    (warranty from acceptance, contracts, lapses: `contracts.services.coverage_on`).
     Two queries whatever the fleet's size."""
     theirs = sa.select(Asset.id).join(Site, Site.id == Asset.site_id).where(
         Site.customer_id == customer_id, Asset.is_archived.is_(False))
     contracts: dict[int, list[Period]] = {}
+    unpaid: dict[int, list[Period]] = {}  # pay first, not paid by `day`: cover nothing
     plans: dict[int, str] = {}
-    for asset_id, contract_id, first, last, plan in db.session.execute(
+    for asset_id, contract_id, first, last, plan, pay_first, paid_on in db.session.execute(
             sa.select(contract_assets.c.asset_id, Contract.id, Contract.start_date,
-                      Contract.end_date, ServicePlan.name)
+                      Contract.end_date, ServicePlan.name, ServicePlan.is_pay_first,
+                      Contract.paid_on)
             .join(Contract, Contract.id == contract_assets.c.contract_id)
             .join(ServicePlan, ServicePlan.id == Contract.plan_id)
             .where(contract_assets.c.asset_id.in_(theirs))):
-        contracts.setdefault(asset_id, []).append(Period(first, last, contract_id))
+        waiting = pay_first and (paid_on is None or paid_on > day)
+        (unpaid if waiting else contracts).setdefault(asset_id, []).append(
+            Period(first, last, contract_id))
         plans[contract_id] = plan
     machines = []
     for asset_id, tag, name, model, site, accepted, months in db.session.execute(
@@ -199,8 +203,8 @@ def _fleet(customer_id: int, day: date) -> list[Machine]:
                       Asset.acceptance_date, Asset.warranty_months)
             .join(Site, Site.id == Asset.site_id)
             .where(Asset.id.in_(theirs)).order_by(Site.name, Asset.tag)):
-        coverage = resolve_coverage(warranty_period(accepted, months),
-                                    contracts.get(asset_id, []), day)
+        coverage = coverage_on(warranty_period(accepted, months), contracts.get(asset_id, []),
+                               unpaid.get(asset_id, []), day)
         running = coverage.state is CoverageState.CONTRACT
         machines.append(Machine(tag, name, model, site, coverage.state,
                                 plans[coverage.period.contract_id] if running else "",

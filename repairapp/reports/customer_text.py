@@ -121,8 +121,9 @@ def _coverage(report: CustomerReport) -> Section:
                    [[_state(c.state, c.plan, c.level), str(c.machines)]
                     for c in report.coverage],
                    note=_("Coverage on %(date)s, the period's last day: in warranty, under a "
-                          "service contract, lapsed (a warranty or contract ended and was not "
-                          "renewed) or never covered.", date=report.end.isoformat()),
+                          "service contract, awaiting payment (a pay-first contract not paid "
+                          "yet), lapsed (a warranty or contract ended and was not renewed) or "
+                          "never covered.", date=report.end.isoformat()),
                    empty=_("No machines on record."))
 
 

@@ -12,11 +12,13 @@ from decimal import Decimal
 import pikepdf
 import pypdfium2
 import pytest
+import sqlalchemy as sa
 from PIL import Image
 from reports.conftest import _file, local
 
 import factories as f
 from conftest import counting_queries
+from repairapp.assets.models import Asset
 from repairapp.contracts.models import CoverageState, PlanKind, ServiceLevel, Severity
 from repairapp.customers.models import Customer
 from repairapp.extensions import db
@@ -184,6 +186,37 @@ def test_machines_and_their_coverage_on_the_last_day(quarter):
         ("HD-003", "2号厂房", CoverageState.LAPSED, "", date(2025, 12, 31)),
         ("HD-004", "2号厂房", CoverageState.NOT_COVERED, "", None)]
     assert report.machines_unlisted == 0
+
+
+def test_an_unpaid_pay_first_contract_covers_nothing_yet(quarter):
+    """The never-covered machine gets a pay-first contract running on 31 March: unpaid, it
+    is awaiting payment, as its scan page says; paid by then, it is under contract."""
+    uncovered = db.session.scalars(sa.select(Asset).where(Asset.tag == "HD-004")).one()
+    plan = f.plan(PlanKind.EXTENDED, ServiceLevel.H8, name="8h pay first",
+                  is_pay_first=True)
+    contract = f.contract(uncovered, plan, date(2026, 3, 1), date(2027, 2, 28))
+    db.session.commit()
+    report = customer.build(quarter.customer.id, *Q1)
+    assert (CoverageState.PENDING_PAYMENT, "", None, 1) in [
+        (c.state, c.plan, c.level, c.machines) for c in report.coverage]
+    assert [m.state for m in report.machines if m.tag == "HD-004"] == [
+        CoverageState.PENDING_PAYMENT]
+    assert "待付款" in " ".join(" ".join(" ".join(row) for row in s.rows)
+                              for s in _words_zh(report))
+
+    contract.paid_on = date(2026, 3, 31)
+    db.session.commit()
+    report = customer.build(quarter.customer.id, *Q1)
+    assert [(m.state, m.plan) for m in report.machines if m.tag == "HD-004"] == [
+        (CoverageState.CONTRACT, "8h pay first")]
+
+
+def _words_zh(report):
+    from flask_babel import force_locale
+
+    from repairapp.reports import customer_text
+    with force_locale("zh"):
+        return customer_text.sections(report)
 
 
 def test_a_big_fleet_is_listed_up_to_the_limit(quarter, monkeypatch):

@@ -191,6 +191,9 @@ def load_demo(now: datetime | None = None, seed: int = DEMO_SEED) -> list[Asset]
     from repairapp.jobreports.demo import sign_one
 
     sign_one(now, staff)  # the latest chargeable job resolved on site, signed on the phone
+    from repairapp.maintenance import demo as maintenance
+
+    maintenance.load(now, staff, assets)  # inspections in the coming weeks, per technician
     return assets
 
 

@@ -1,28 +1,20 @@
 """The renewal quote as an A4 PDF (reportlab platypus) in Chinese or English, with the CJK
 TrueType font of the labels embedded."""
 
-import functools
-import io
-from xml.sax.saxutils import escape
-
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table
 
+from repairapp import pdfdoc
 from repairapp.billing.money import yuan
 from repairapp.billing.renewals import RenewalQuote
 from repairapp.billing.words import STEP, fee_basis, gap_rule
 from repairapp.labels.pdf import cjk_font
+from repairapp.pdfdoc import para as _p
 
 MARGIN = 18 * mm
-GRID = colors.HexColor("#c5ccd6")
-SHADE = colors.HexColor("#e6eef8")
 #: Option, plan, annual fee, term, back-payment, total, tax contained (mm).
 OPTION_COLUMNS = (20, 42, 22, 22, 22, 24, 22)
 
@@ -33,43 +25,20 @@ def render_pdf(quote: RenewalQuote, *, locale: str) -> bytes:
         styles = _styles(cjk_font(), locale)
         title = _("Renewal quote %(number)s", number=quote.contract.number)
         story = _head(quote, title, styles) + _options(quote, styles) + _notes(quote, styles)
-        out = io.BytesIO()
-        doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
-                                topMargin=MARGIN, bottomMargin=MARGIN, title=title,
-                                author=current_app.config["VENDOR_NAME"],
-                                lang="zh-CN" if locale == "zh" else "en")
-        # reportlab's default font (Helvetica) would be named in the file, not embedded.
-        doc.build(story, canvasmaker=functools.partial(Canvas, initialFontName=styles["font"]))
-    return out.getvalue()
+        return pdfdoc.build(story, font=styles["font"], locale=locale, title=title,
+                            author=current_app.config["VENDOR_NAME"], margin=MARGIN)
 
 
 def _styles(font: str, locale: str) -> dict:
-    wrap = "CJK" if locale == "zh" else None  # Chinese breaks between any two characters
-
-    def style(name, size, **kw):
-        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.4,
-                              wordWrap=wrap, **kw)
-
-    return {"font": font, "title": style("title", 17, spaceAfter=3 * mm),
-            "h2": style("h2", 12, spaceBefore=5 * mm, spaceAfter=2 * mm,
-                        textColor=colors.HexColor("#12355b")),
-            "body": style("body", 9.5, spaceAfter=1.5 * mm), "cell": style("cell", 8.5),
-            "note": style("note", 8.5, textColor=colors.grey)}
-
-
-def _p(text: str, style) -> Paragraph:
-    return Paragraph(escape(text), style)
+    return pdfdoc.styles(font, locale, leading=1.4, title={"fontSize": 17, "spaceAfter": 3 * mm},
+                         h2={"spaceAfter": 2 * mm}, body={"spaceAfter": 1.5 * mm},
+                         cell={"fontSize": 8.5})
 
 
 def _table(rows, widths, styles, head: bool) -> Table:
     """A grid; shaded: the header row, or (a list of facts) the first column."""
-    table = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1 if head else 0)
-    shaded = ((0, 0), (-1, 0)) if head else ((0, 0), (0, -1))
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles["font"]),
-                               ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-                               ("BACKGROUND", *shaded, SHADE),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return table
+    shaded = pdfdoc.HEADER_ROW if head else pdfdoc.FIRST_COLUMN
+    return pdfdoc.grid(rows, widths, styles["font"], shaded=[shaded])
 
 
 def _head(quote: RenewalQuote, title: str, styles: dict) -> list:

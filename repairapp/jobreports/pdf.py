@@ -5,38 +5,24 @@ image, and on every page the content's SHA-256. Rendering is deterministic (repo
 invariant mode): the same content gives the same bytes, so the PDF need not be stored.
 """
 
-import io
-from xml.sax.saxutils import escape
+from collections.abc import Sequence
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from PIL import Image as PILImage
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    Image,
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
+from repairapp import pdfdoc
 from repairapp.i18n import duration
 from repairapp.jobreports import words
 from repairapp.jobreports.models import JobReport
 from repairapp.labels.pdf import cjk_font
 
-MARGIN = 15 * mm
-WIDTH = A4[0] - 2 * MARGIN
-GRID = colors.HexColor("#c5ccd6")
-SHADE = colors.HexColor("#e6eef8")
 LOCALES = ("zh", "en")
+#: The label columns of a `_pairs` table.
+LABEL_COLUMNS = (((0, 0), (0, -1)), ((2, 0), (2, -1)))
 
 
 def render(report: JobReport, signature_png: bytes | None, *, locale: str) -> bytes:
@@ -46,49 +32,33 @@ def render(report: JobReport, signature_png: bytes | None, *, locale: str) -> by
         styles = _styles(cjk_font(), locale)
         story = _head(content, styles) + _correction(content, styles) + _facts(content, styles)
         story += _signature(content, signature_png, styles)
-        out = io.BytesIO()
         title = _("Service sheet %(number)s", number=content["ticket"]["number"])
-        doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
-                                topMargin=MARGIN, bottomMargin=MARGIN + 8 * mm, title=title,
-                                author=current_app.config["VENDOR_NAME"], invariant=1,
-                                lang="zh-CN" if locale == "zh" else "en")
-        footer = (_("Content SHA-256: %(hash)s", hash=report.content_sha256),
-                  _("%(title)s, version %(version)s", title=title, version=report.version),
-                  _("Page %(page)s of %(pages)s", page="{page}", pages="{pages}"))
-        doc.build(story, canvasmaker=_footed(styles["font"], footer))
-    return out.getvalue()
+        lines = [_("Content SHA-256: %(hash)s", hash=report.content_sha256),
+                 _("%(title)s, version %(version)s", title=title, version=report.version)]
+        page_line = _("Page %(page)s of %(pages)s", page="{page}", pages="{pages}")
+        canvas = pdfdoc.numbered_canvas(styles["font"], 7.5, page_line, lines, bottom=9 * mm)
+        # Invariant: no timestamps or random ids, so the same content gives the same bytes.
+        return pdfdoc.build(story, font=styles["font"], locale=locale, title=title,
+                            author=current_app.config["VENDOR_NAME"], foot=8 * mm,
+                            canvasmaker=canvas, invariant=1)
 
 
 def _styles(font: str, locale: str) -> dict:
-    wrap = "CJK" if locale == "zh" else None
-
-    def style(name, size, **kw):
-        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.35,
-                              wordWrap=wrap, **kw)
-
-    return {"font": font, "title": style("title", 18, spaceAfter=1 * mm),
-            "h2": style("h2", 12, spaceBefore=4 * mm, spaceAfter=1.5 * mm,
-                        textColor=colors.HexColor("#12355b")),
-            "body": style("body", 9.5), "note": style("note", 8.5, textColor=colors.grey),
-            "cell": style("cell", 9),
-            "box": style("box", 9.5, backColor=colors.HexColor("#fff7d6"), borderPadding=6,
-                         borderColor=colors.HexColor("#d97706"), borderWidth=0.8,
-                         spaceBefore=3 * mm, spaceAfter=3 * mm)}
+    return pdfdoc.styles(font, locale, title={"spaceAfter": 1 * mm},
+                         h2={"spaceBefore": 4 * mm},
+                         box={"fontSize": 9.5, "backColor": colors.HexColor("#fff7d6"),
+                              "borderPadding": 6, "borderColor": colors.HexColor("#d97706"),
+                              "borderWidth": 0.8, "spaceBefore": 3 * mm, "spaceAfter": 3 * mm})
 
 
 def _p(text: str, style) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return pdfdoc.para(text, style, breaks=True)
 
 
-def _grid(rows: list[list], widths: list[float], styles: dict, head: bool = False) -> Table:
-    table = Table([[_p(str(v), styles["cell"]) for v in row] for row in rows],
-                  colWidths=[w * mm for w in widths], repeatRows=1 if head else 0)
-    commands = [("FONTNAME", (0, 0), (-1, -1), styles["font"]),
-                ("GRID", (0, 0), (-1, -1), 0.5, GRID), ("VALIGN", (0, 0), (-1, -1), "TOP")]
-    if head:
-        commands.append(("BACKGROUND", (0, 0), (-1, 0), SHADE))
-    table.setStyle(TableStyle(commands))
-    return table
+def _grid(rows: list[list], widths: list[float], styles: dict,
+          shaded: Sequence[tuple] = (pdfdoc.HEADER_ROW,)) -> Table:
+    return pdfdoc.grid([[_p(str(v), styles["cell"]) for v in row] for row in rows], widths,
+                       styles["font"], shaded=shaded)
 
 
 def _pairs(pairs: list[tuple[str, str]], styles: dict) -> Table:
@@ -96,10 +66,7 @@ def _pairs(pairs: list[tuple[str, str]], styles: dict) -> Table:
     cells = [[label, value or "—"] for label, value in pairs]
     rows = [cells[i] + (cells[i + 1] if i + 1 < len(cells) else ["", ""])
             for i in range(0, len(cells), 2)]
-    table = _grid(rows, [24, 66, 24, 66], styles)
-    table.setStyle(TableStyle([("BACKGROUND", (0, 0), (0, -1), SHADE),
-                               ("BACKGROUND", (2, 0), (2, -1), SHADE)]))
-    return table
+    return _grid(rows, [24, 66, 24, 66], styles, shaded=LABEL_COLUMNS)
 
 
 def _head(content: dict, styles: dict) -> list:
@@ -172,7 +139,7 @@ def _parts(content: dict, styles: dict) -> list:
         return story + [_p(_("No parts used."), styles["body"])]
     rows = [[_("Part"), _("Qty")]] + [[p["description"], p["quantity"]]
                                        for p in content["parts"]]
-    return story + [_grid(rows, [150, 30], styles, head=True)]
+    return story + [_grid(rows, [150, 30], styles)]
 
 
 def _amounts(content: dict, styles: dict) -> list:
@@ -191,7 +158,7 @@ def _amounts(content: dict, styles: dict) -> list:
         rows.append([_("Total (tax included)"), "", "", words.yuan(amounts["total"])])
         rows.append([_("of which tax (%(rate)s%%)", rate=amounts["tax_percent"]), "", "",
                      words.yuan(amounts["tax"])])
-    return story + [_grid(rows, [90, 20, 35, 35], styles, head=True)]
+    return story + [_grid(rows, [90, 20, 35, 35], styles)]
 
 
 def _people(content: dict, styles: dict) -> list:
@@ -205,12 +172,7 @@ def _signature(content: dict, png: bytes | None, styles: dict) -> list:
     signed, tz = content["signature"], content["timezone"]
     parts = [_p(_("Customer's signature"), styles["h2"])]
     if signed and png:
-        with PILImage.open(io.BytesIO(png)) as image:
-            w, h = image.size
-        scale = min(25 * mm / h, 80 * mm / w)
-        picture = Image(io.BytesIO(png), width=w * scale, height=h * scale)
-        picture.hAlign = "LEFT"
-        parts.append(picture)
+        parts.append(pdfdoc.image(png, 80 * mm, 25 * mm))
     elif signed:
         parts.append(_p(_("Signed with the typed name only."), styles["note"]))
     parts.append(_p(_signed_line(signed, tz), styles["body"]))
@@ -219,31 +181,3 @@ def _signature(content: dict, png: bytes | None, styles: dict) -> list:
                         styles["note"]))
     return [KeepTogether(parts)]
 
-
-def _footed(font: str, lines: tuple[str, str, str]):
-    """A canvas writing the content hash, the sheet's name and version and "page n of N" at
-    the foot of every page, once the number of pages is known."""
-    hash_line, name_line, page_line = lines
-
-    class Footed(Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **{**kwargs, "initialFontName": font})
-            self._pages = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.setFont(font, 7.5)
-                self.setFillColor(colors.grey)
-                self.drawString(MARGIN, 13 * mm, hash_line)
-                self.drawString(MARGIN, 9 * mm, name_line)
-                self.drawRightString(A4[0] - MARGIN, 9 * mm, page_line.format(
-                    page=self._pageNumber, pages=len(self._pages)))
-                super().showPage()
-            super().save()
-
-    return Footed

@@ -67,7 +67,7 @@ def test_names_of_things_are_mingcheng_and_roles_have_one_word():
     """姓名 only where a person's name is asked; each role is called one thing everywhere."""
     pairs = dict(chinese())
     assert all("名称" not in pairs[k] for k in ("Your name",) if k in pairs)
-    people = {"Your name", "Full name", "Tell us your name."}
+    people = {"Your name", "Full name", "Tell us your name.", "Type your name to approve."}
     assert [k for k, v in pairs.items() if "姓名" in v and k not in people] == []
     assert pairs["Dispatcher"] == "调度员" and pairs["Admin"] == "管理员"
     assert pairs["Technician"] == "工程师"

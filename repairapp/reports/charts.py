@@ -158,8 +158,14 @@ def _svg(title: str, kind: str, parts: list[str]) -> Markup:
 
 
 def _label(text) -> Markup:
+    """A label as the chart shows it. A long one (a customer's or a model's name) is cut
+    with "…": the cut piece is no longer words anyone could translate, so it says so
+    (translate="no"), and the whole name stays in its <title> (hover, screen readers)."""
     text = str(text)
-    return escape(text if len(text) <= LABEL else text[:LABEL - 1] + "…")
+    if len(text) <= LABEL:
+        return escape(text)
+    return Markup('<tspan translate="no">{}<title>{}</title></tspan>').format(  # noqa: S704
+        text[:LABEL - 1] + "…", text)
 
 
 def _floats(values) -> list[float | None]:

@@ -14,6 +14,7 @@ one admin prints 10,000 labels and the growth is read again.
     make bench                      # SQLite, then PostgreSQL (.ci/postgres)
     .venv/bin/python bench/http_pages.py
     BENCH_DATABASE_URL=postgresql+psycopg://... .venv/bin/python bench/http_pages.py
+    .venv/bin/python bench/http_pages.py memory  # the memory step only
 
 The history is bench/reports.py's cache (SQLite file under bench/.cache/, PostgreSQL database
 repairapp_bench_reports, built once); each run works on a fresh copy of it (file copy, or
@@ -170,18 +171,14 @@ def working_copy(base: str | None) -> str:
 def prepare(url: str) -> dict:
     """Migrate the copy; give the demo's first technician exactly 50 open jobs; pick the
     label, tracking link and labels the requests use."""
-    from flask_migrate import stamp, upgrade
+    from flask_migrate import upgrade
 
     from repairapp import create_app
     from repairapp.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        migrations = str(ROOT / "migrations")
-        if os.environ.get("BENCH_HISTORY_STAMP"):
-            # A history cached while later migrations were still empty placeholders.
-            stamp(directory=migrations, revision=os.environ["BENCH_HISTORY_STAMP"])
-        upgrade(directory=migrations)
+        upgrade(directory=str(ROOT / "migrations"))
         q = lambda sql, **kw: db.session.execute(sa.text(sql), kw)
         tech = q("SELECT id FROM users WHERE email = 'tech1@example.com'").scalar_one()
         other = q("SELECT id FROM users WHERE email = 'tech2@example.com'").scalar_one()
@@ -327,19 +324,21 @@ def measure_memory(url: str, data: dict, log: Path) -> dict:
             statuses = list(pool.map(one, range(MIXED)))
         assert all(s in (200, 302) for s in statuses), {s for s in statuses}
         after = [_rss_mb(pid) for pid in _workers(master)]
+        print(f"  memory: workers {', '.join(f'{v:.0f}' for v in started)} MB at start, "
+              f"{', '.join(f'{v:.0f}' for v in after)} MB after {MIXED:,} mixed requests "
+              "(target < 150)", flush=True)
         low, high = data["tags"]
         body = (f"csrf_token={_token(request(port, 'GET', '/labels/', cookie=admin)[2])}"
-                f"&customer=0&site=0&tag_from={low}&tag_to={high}&sheet=a4-3x8"
-                "&start_row=1&start_col=1")
+                f"&customer=0&site=0&search=&tag_from={low}&tag_to={high}&tags="
+                "&sheet=a4-3x8&start_row=1&start_col=1")
         status, headers, _ = request(port, "POST", "/labels/", body, admin)
         assert status == 200 and headers["Content-Type"] == "application/pdf", status
         labels = [_rss_mb(pid) for pid in _workers(master)]
     result = {"start": max(started), "after": max(after),
               "growth": max(b - a for a, b in zip(after, labels, strict=True))}
-    print(f"  memory: workers {', '.join(f'{v:.0f}' for v in started)} MB at start, "
-          f"{', '.join(f'{v:.0f}' for v in after)} MB after {MIXED:,} mixed requests "
-          f"(target < 150); a {LABELS:,}-label batch grew one by {result['growth']:.0f} MB "
-          f"(target < 50)", flush=True)
+    print(f"  memory: a {LABELS:,}-label batch grew a worker by {result['growth']:.0f} MB "
+          f"(workers {', '.join(f'{v:.0f}' for v in labels)} MB after it; target < 50)",
+          flush=True)
     return result
 
 
@@ -352,7 +351,9 @@ def main() -> int:
           f"machines={FULL[1]:,} gunicorn workers={WORKERS} (sync, deploy/gunicorn.conf.py) "
           f"wrk -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s x {ROUNDS} rounds; log {folder}",
           flush=True)
-    pages = measure_pages(url, data, folder / "gunicorn.log", folder)
+    # `memory`: only the memory step (it takes the longest).
+    pages = {} if sys.argv[1:] == ["memory"] else measure_pages(url, data,
+                                                               folder / "gunicorn.log", folder)
     memory = measure_memory(url, data, folder / "gunicorn.log")
     missed = [name for name, row in pages.items() if row["ratio"] < TARGETS[name]]
     broken = [name for name, row in pages.items() if row["bad"] or row["errors"]]

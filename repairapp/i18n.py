@@ -2,13 +2,15 @@
 
 from datetime import date, datetime
 from functools import cache
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+import flask_babel
 from babel import support
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from flask import Flask, current_app, request
+from flask.globals import _cv_app
 from flask_babel import Domain, get_locale, ngettext
-from flask_babel import _get_current_context as babel_context
 from flask_wtf import FlaskForm
 from wtforms.i18n import messages_path
 
@@ -28,8 +30,9 @@ def site_datetime(value: datetime | None, tz: str = "Asia/Shanghai") -> str:
     """A UTC instant shown on the wall clock of the site's time zone."""
     if value is None:
         return ""
-    return format_datetime(value.astimezone(ZoneInfo(tz)), "yyyy-MM-dd HH:mm",
-                           locale=str(get_locale()))
+    # Digits only, the same in every language: what format_datetime gives for
+    # "yyyy-MM-dd HH:mm", without its pattern parsing (a page of cards shows dozens).
+    return value.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
 
 
 def site_date(value: date | None) -> str:
@@ -53,6 +56,21 @@ def duration(minutes: int | None) -> str:
         return ngettext("%(num)d h", "%(num)d h", minutes // 60)
     return ngettext("%(num)d h", "%(num)d h", minutes // 60) + " " + ngettext(
         "%(num)d min", "%(num)d min", minutes % 60)
+
+
+def babel_context() -> SimpleNamespace | None:
+    """Flask-Babel's per-request state (`g._flask_babel`), found without going through the
+    `g` proxy three times: Flask-Babel asks for it on every gettext, get_locale and format
+    call, thousands of times a page, and its own lookup cost ~10 µs each on this machine
+    (a fifth of the My jobs page). Same answer: None outside an app context."""
+    ctx = _cv_app.get(None)
+    if ctx is None:
+        return None
+    try:
+        return ctx.g._flask_babel
+    except AttributeError:
+        ctx.g._flask_babel = SimpleNamespace()
+        return ctx.g._flask_babel
 
 
 class CachedDomain(Domain):
@@ -114,6 +132,8 @@ def _install_wtforms_translations() -> None:
 def init_app(app: Flask) -> None:
     from repairapp.sla.services import minutes_left, urgency
 
+    # Every Flask-Babel function looks the state up by this module-level name.
+    flask_babel._get_current_context = babel_context
     babel = app.extensions["babel"]
     babel.instance.domain_instance = CachedDomain(domain=babel.default_domain)
     _install_wtforms_translations()

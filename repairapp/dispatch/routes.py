@@ -39,5 +39,9 @@ def index():
     return render_template(
         "dispatch/index.html", page=page, duplicates=duplicates_of(page.items),
         merge_form=MergeForm(formdata=None), filters=filters, load=technician_load(),
-        now=utcnow(), customers=db.session.scalars(sa.select(Customer).order_by(Customer.name)),
-        sites=db.session.scalars(sa.select(Site).order_by(Site.name)))
+        now=utcnow(), customers=_choices(Customer), sites=_choices(Site))
+
+
+def _choices(model) -> list:
+    """(id, name) rows for a filter's options: hundreds of sites, no ORM object each."""
+    return db.session.execute(sa.select(model.id, model.name).order_by(model.name)).all()

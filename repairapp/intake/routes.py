@@ -101,7 +101,8 @@ def _impact_hints(plan, tz: str) -> dict[str, list[str]]:
     """Each impact choice's promise as a request filed now would get it, worded as on every
     other page: "2 个工作小时内响应（2026-12-03 10:30 前）", then the fix."""
     now = utcnow()
-    return {impact: [t.text for t in plan_targets(plan, severity, tz, now)]
+    calendar = plan.calendar.spec() if plan and plan.calendar else None  # once, not per impact
+    return {impact: [t.text for t in plan_targets(plan, severity, tz, now, calendar)]
             for impact, severity in IMPACT_SEVERITY.items()}
 
 

@@ -9,7 +9,7 @@ language when it is rendered.
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import reduce
+from functools import lru_cache, reduce
 
 from babel.dates import get_day_names
 from flask import current_app
@@ -60,11 +60,25 @@ def week_runs(hours: Hours) -> list[tuple[int, int, tuple]]:
     return runs
 
 
+def _language() -> str | None:
+    """The language gettext answers in now (None outside a request: the default)."""
+    locale = get_locale()
+    return str(locale) if locale else None
+
+
 def _week(hours: Hours) -> str:
     """E.g. "Mon–Fri 09:00–12:00, 13:00–17:00; Sat 09:00–12:00" (day names from CLDR)."""
-    names = get_day_names("abbreviated", locale=get_locale())
+    frozen = tuple((day, tuple(map(tuple, spans))) for day, spans in sorted(hours.items()))
+    return _week_worded(_language(), frozen)
+
+
+@lru_cache(maxsize=512)
+def _week_worded(locale: str | None, hours: tuple) -> str:
+    """`_week` in one language, worded once per process: a page of cards repeats the same
+    few calendars, each otherwise taking a dozen gettext calls."""
+    names = get_day_names("abbreviated", locale=locale)
     parts = []
-    for first, last, spans in week_runs(hours):
+    for first, last, spans in week_runs(dict(hours)):
         days = names[first] if first == last else f"{names[first]}–{names[last]}"
         spans_text = reduce(lambda text, item: gettext("%(list)s, %(item)s", list=text,
                                                        item=item),
@@ -114,6 +128,12 @@ def describe_promise(kind: PlanKind | None, level: ServiceLevel | None, calendar
 def target_length(minutes: int, working: bool) -> str:
     """How long a target is: "2 working hours" in working time (never days: 1,440 working
     minutes are three office days), "4 hours" or "1 day" round the clock."""
+    return _length_worded(_language(), minutes, working)
+
+
+@lru_cache(maxsize=1024)
+def _length_worded(locale: str | None, minutes: int, working: bool) -> str:
+    """`target_length` in one language (`locale` keys the cache), worded once per process."""
     hours, rest = divmod(minutes, 60)
     if not working and minutes and minutes % 1440 == 0:
         return ngettext("%(num)d day", "%(num)d days", minutes // 1440)
@@ -202,12 +222,15 @@ def ticket_targets(ticket) -> list[Target]:
             for what, m, due, done, missed in rows if m is not None]
 
 
-def plan_targets(plan, severity: Severity, tz: str, now: datetime) -> list[Target]:
+def plan_targets(plan, severity: Severity, tz: str, now: datetime,
+                 calendar: Calendar | None = None) -> list[Target]:
     """What a request filed `now` under `plan` with `severity` would be promised, with the
-    due times it would get (the same arithmetic as filing)."""
+    due times it would get (the same arithmetic as filing). `calendar`: the plan's, when the
+    caller already has it (its holidays are a query)."""
     if plan is None:
         return []
-    calendar = plan.calendar.spec() if plan.calendar else Calendar()
+    if calendar is None:
+        calendar = plan.calendar.spec() if plan.calendar else Calendar()
     dues = due_times(targets_of(plan), severity, now, calendar, tz)
     return [Target(what, target_phrase(what, m, not calendar.is_24x7, due, tz), due)
             for what, m, due in zip(("response", "fix"), plan.targets(severity), dues,

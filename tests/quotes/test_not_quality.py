@@ -75,7 +75,10 @@ def test_the_requester_sees_the_findings_photos_only(client, in_warranty, tech):
     db.session.commit()
     found, other = db.session.scalars(sa.select(TicketPhoto).order_by(TicketPhoto.id)).all()
     base = f"/t/{in_warranty.tracking_token}/photos"
-    assert client.get(f"{base}/{found.id}").status_code == 200
+    shown = client.get(f"{base}/{found.id}")
+    assert shown.status_code == 200 and shown.mimetype == "image/jpeg"
+    # An image that never changes: the phone may keep it, no shared cache may.
+    assert shown.headers["Cache-Control"] == "private, max-age=86400"
     assert client.get(f"{base}/{other.id}").status_code == 404
     assert client.get(f"/t/not-the-token/photos/{found.id}").status_code == 404
 

@@ -6,7 +6,6 @@ from datetime import date
 
 import factories as f
 from conftest import counting_queries, token_from
-
 from repairapp.extensions import db
 from repairapp.tickets import services
 from repairapp.tickets.models import Status

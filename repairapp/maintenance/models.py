@@ -46,7 +46,7 @@ class Shift(enum.Enum):
 
 
 class ItemKind(enum.Enum):
-    PASS_FAIL = "pass_fail"
+    PASS_FAIL = "pass_fail"  # noqa: S105 -- a kind of check, not a password
     NUMBER = "number"  #: a reading, failed outside [min_value, max_value]
     TEXT = "text"      #: a note; never fails
     PHOTO = "photo"    #: a photo of the machine; never fails

@@ -4,12 +4,12 @@ the ticket it opens is in the dispatch queue."""
 
 from datetime import timedelta
 
-import factories as f
 import pytest
 import sqlalchemy as sa
-from browser.conftest import WECHAT_PHONE
 from maintenance.data import plan
 
+import factories as f
+from browser.conftest import WECHAT_PHONE
 from repairapp.accounts.models import Role
 from repairapp.db import utcnow
 from repairapp.extensions import db

@@ -53,10 +53,10 @@ MUST_SEE = {
 }
 #: Not pages: files, images, the balancer's health checks (JSON), the language switch (it
 #: would leave Chinese), log-out.
-NOT_PAGES = {"static", "health.healthz", "health.readyz", "main.confirm_language", "tickets.photo", "assets.export_csv",
-             "contracts.export_csv", "parts.export_csv", "reports.download", "reports.customer_pdf",
-             "servicereports.pdf", "billing.renewal_pdf", "labels.calibration_page",
-             "jobreports.staff_pdf", "jobreports.public_pdf",
+NOT_PAGES = {"static", "health.healthz", "health.readyz", "main.confirm_language", "tickets.photo",
+             "assets.export_csv", "contracts.export_csv", "parts.export_csv", "reports.download",
+             "reports.customer_pdf", "servicereports.pdf", "billing.renewal_pdf",
+             "labels.calibration_page", "jobreports.staff_pdf", "jobreports.public_pdf",
              "accounts.logout"}
 #: Names and codes written the same in Chinese UI text (Webhook is what WeCom, DingTalk and
 #: Feishu call it in their own Chinese settings; chinesecalendar is a package's name; MTBF and

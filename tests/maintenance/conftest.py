@@ -1,5 +1,6 @@
-import factories as f
 import pytest
+
+import factories as f
 
 
 @pytest.fixture

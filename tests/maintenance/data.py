@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import factories as f
-
 from repairapp.db import utcnow
 from repairapp.extensions import db
 from repairapp.maintenance.models import (

@@ -3,10 +3,10 @@
 import threading
 from datetime import UTC, date, datetime
 
-import factories as f
 import sqlalchemy as sa
 from maintenance.data import office, plan
 
+import factories as f
 from repairapp.extensions import db
 from repairapp.maintenance.models import (
     Anchor,

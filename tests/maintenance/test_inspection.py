@@ -3,12 +3,12 @@
 import io
 from datetime import timedelta
 
-import factories as f
 import pytest
 import sqlalchemy as sa
 from maintenance.data import CHECKS, plan
 from PIL import Image
 
+import factories as f
 from repairapp.accounts.models import Role
 from repairapp.db import utcnow
 from repairapp.extensions import db

@@ -12,12 +12,12 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import Flask, url_for
+from maintenance import data as maintenance
 from PIL import Image
 from werkzeug.routing import Rule
 
 import factories as f
 from conftest import Auth, token_from
-from maintenance import data as maintenance
 from repairapp.accounts.models import Role, User
 from repairapp.assets.models import Asset
 from repairapp.contracts.models import Contract, ServicePlan

@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 I18N   := repairapp/translations
 
-.PHONY: run demo test test-sqlite test-postgres test-sqlite-1 test-sqlite-2 test-postgres-1 test-postgres-2 deploy-check lighthouse lint i18n-extract i18n-update translations bench clean
+.PHONY: run demo test test-sqlite test-postgres deploy-check lighthouse lint i18n-extract i18n-update translations bench clean
 
 $(BIN)/python:
 	.ci/system-deps run
@@ -45,35 +45,14 @@ test: $(VENV)/.test-deps translations
 	.ci/system-deps test
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory deploy-check
-	@# Each database's pass in two halves; the four share nothing (own database, own free
-	@# ports), so they run side by side: much of a test's time is waiting (browsers, sockets).
-	.ci/postgres >/dev/null  # start the cluster once, before the halves ask for databases
-	$(MAKE) --no-print-directory -j4 --output-sync=target \
-		test-sqlite-1 test-sqlite-2 test-postgres-1 test-postgres-2
+	@# The two passes share nothing (own database, own free ports): run them side by side.
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
 	$(PYTEST)
 
 test-postgres:
 	REPAIRAPP_TEST_DATABASE_URL=$${REPAIRAPP_TEST_DATABASE_URL:-$$(.ci/postgres)} $(PYTEST)
-
-# The halves: browser, security, deployment and whole-app tests, then the feature packages.
-HALF_1 := tests/browser tests/security tests/deploy tests/reliability $(wildcard tests/test_*.py)
-HALF_2 := $(foreach path,$(HALF_1),--ignore=$(path))
-
-test-sqlite-1:
-	$(PYTEST) $(HALF_1)
-
-test-sqlite-2:
-	$(PYTEST) $(HALF_2)
-
-test-postgres-1:
-	REPAIRAPP_TEST_DATABASE_URL=$$(REPAIRAPP_TEST_PG_DB=repairapp_test_1 .ci/postgres) \
-		$(PYTEST) $(HALF_1)
-
-test-postgres-2:
-	REPAIRAPP_TEST_DATABASE_URL=$$(REPAIRAPP_TEST_PG_DB=repairapp_test_2 .ci/postgres) \
-		$(PYTEST) $(HALF_2)
 
 lint:
 	$(BIN)/ruff check --config .ci/ruff.toml repairapp tests bench wsgi.py migrations/env.py \

@@ -35,6 +35,25 @@ def stamp(moment: datetime | None) -> str | None:
     return None if moment is None else moment.replace(microsecond=0).isoformat()
 
 
+def signed_by(name: str, now: datetime, png: bytes | None) -> dict | None:
+    """Who signed, when, and the drawn image's own hash, as content names them (None when
+    nobody signed): sealed with the facts, so a swapped image or name breaks the seal."""
+    if not name:
+        return None
+    return {"name": name, "signed_at": stamp(now),
+            "png_sha256": hashlib.sha256(png).hexdigest() if png else None}
+
+
+def signature_matches(signed: dict | None, name: str, signed_at: datetime | None,
+                      png: bytes | None) -> bool:
+    """A row's signer, time and image are the ones its content names."""
+    actual = None if not name and signed_at is None and png is None else (
+        name, stamp(signed_at), hashlib.sha256(png).hexdigest() if png else None)
+    expected = None if signed is None else (
+        signed["name"], signed["signed_at"], signed["png_sha256"])
+    return expected == actual
+
+
 def _first_arrival(ticket: Ticket) -> datetime | None:
     """The first check-in at the machine, or the first tap on "I'm on site"."""
     for event in ticket.events:

@@ -29,21 +29,28 @@ def render(report: JobReport, signature_png: bytes | None, *, locale: str) -> by
     """The sheet as PDF bytes in `locale`; needs an app context, not a request."""
     content = report.content
     with force_locale(locale):
-        styles = _styles(cjk_font(), locale)
+        styles = sheet_styles(cjk_font(), locale)
         story = _head(content, styles) + _correction(content, styles) + _facts(content, styles)
-        story += _signature(content, signature_png, styles)
+        story += signature(content["signature"], signature_png, content["timezone"], styles,
+                           _("By signing, the customer confirms the work and the facts above."))
         title = _("Service sheet %(number)s", number=content["ticket"]["number"])
-        lines = [_("Content SHA-256: %(hash)s", hash=report.content_sha256),
-                 _("%(title)s, version %(version)s", title=title, version=report.version)]
-        page_line = _("Page %(page)s of %(pages)s", page="{page}", pages="{pages}")
-        canvas = pdfdoc.numbered_canvas(styles["font"], 7.5, page_line, lines, bottom=9 * mm)
-        # Invariant: no timestamps or random ids, so the same content gives the same bytes.
-        return pdfdoc.build(story, font=styles["font"], locale=locale, title=title,
-                            author=current_app.config["VENDOR_NAME"], foot=8 * mm,
-                            canvasmaker=canvas, invariant=1)
+        return document(story, styles, locale, title, [
+            _("Content SHA-256: %(hash)s", hash=report.content_sha256),
+            _("%(title)s, version %(version)s", title=title, version=report.version)])
 
 
-def _styles(font: str, locale: str) -> dict:
+def document(story: list, styles: dict, locale: str, title: str, lines: list[str]) -> bytes:
+    """A signed sheet's story as A4 PDF bytes, `lines` (the content's hash) and the page
+    number at the foot of every page. Used by the inspection reports too."""
+    page_line = _("Page %(page)s of %(pages)s", page="{page}", pages="{pages}")
+    canvas = pdfdoc.numbered_canvas(styles["font"], 7.5, page_line, lines, bottom=9 * mm)
+    # Invariant: no timestamps or random ids, so the same content gives the same bytes.
+    return pdfdoc.build(story, font=styles["font"], locale=locale, title=title,
+                        author=current_app.config["VENDOR_NAME"], foot=8 * mm,
+                        canvasmaker=canvas, invariant=1)
+
+
+def sheet_styles(font: str, locale: str) -> dict:
     return pdfdoc.styles(font, locale, title={"spaceAfter": 1 * mm},
                          h2={"spaceBefore": 4 * mm},
                          box={"fontSize": 9.5, "backColor": colors.HexColor("#fff7d6"),
@@ -51,34 +58,35 @@ def _styles(font: str, locale: str) -> dict:
                               "borderWidth": 0.8, "spaceBefore": 3 * mm, "spaceAfter": 3 * mm})
 
 
-def _p(text: str, style) -> Paragraph:
-    return pdfdoc.para(text, style, breaks=True)
+def para(words: str, style) -> Paragraph:
+    """Plain text as a paragraph, its line breaks kept."""
+    return pdfdoc.para(words, style, breaks=True)
 
 
-def _grid(rows: list[list], widths: list[float], styles: dict,
+def table(rows: list[list], widths: list[float], styles: dict,
           shaded: Sequence[tuple] = (pdfdoc.HEADER_ROW,)) -> Table:
-    return pdfdoc.grid([[_p(str(v), styles["cell"]) for v in row] for row in rows], widths,
+    return pdfdoc.grid([[para(str(v), styles["cell"]) for v in row] for row in rows], widths,
                        styles["font"], shaded=shaded)
 
 
-def _pairs(pairs: list[tuple[str, str]], styles: dict) -> Table:
+def pairs(labelled: list[tuple[str, str]], styles: dict) -> Table:
     """Label / value rows, two pairs to a row."""
-    cells = [[label, value or "—"] for label, value in pairs]
+    cells = [[label, value or "—"] for label, value in labelled]
     rows = [cells[i] + (cells[i + 1] if i + 1 < len(cells) else ["", ""])
             for i in range(0, len(cells), 2)]
-    return _grid(rows, [24, 66, 24, 66], styles, shaded=LABEL_COLUMNS)
+    return table(rows, [24, 66, 24, 66], styles, shaded=LABEL_COLUMNS)
 
 
 def _head(content: dict, styles: dict) -> list:
     ticket = content["ticket"]
-    return [_p(current_app.config["VENDOR_NAME"], styles["body"]),
-            _p(_("Service sheet"), styles["title"]),
-            _p(_("Repair request %(number)s · version %(version)s",
+    return [para(current_app.config["VENDOR_NAME"], styles["body"]),
+            para(_("Service sheet"), styles["title"]),
+            para(_("Repair request %(number)s · version %(version)s",
                  number=ticket["number"], version=content["version"]), styles["body"]),
             Spacer(1, 2 * mm)]
 
 
-def _signed_line(signed: dict | None, tz: str) -> str:
+def signed_line(signed: dict | None, tz: str) -> str:
     if not signed:
         return _("Not signed by the customer.")
     return _("Signed by %(name)s on %(time)s.", name=signed["name"],
@@ -104,26 +112,26 @@ def _correction(content: dict, styles: dict) -> list:
             _("Corrected by %(name)s on %(time)s; the customer did not sign this correction. "
               "Customer's signature on the earlier version: %(signed)s",
               name=content["made_by"], time=words.when(content["made_at"], tz),
-              signed=_signed_line(corrects["signed"], tz))])
-    return [_p(text, styles["box"])]
+              signed=signed_line(corrects["signed"], tz))])
+    return [para(text, styles["box"])]
 
 
 def _facts(content: dict, styles: dict) -> list:
     machine, ticket, times, tz = (content["machine"], content["ticket"], content["times"],
                                   content["timezone"])
-    story = [_p(_("Machine"), styles["h2"]), _pairs([
+    story = [para(_("Machine"), styles["h2"]), pairs([
         (_("Asset tag"), machine["tag"]), (_("Machine"), machine["name"]),
         (_("Model"), machine["model"]), (_("Serial number"), machine["serial_number"]),
         (_("Customer"), machine["customer"]), (_("Site"), machine["site"]),
         (_("Address"), machine["address"])], styles)]
-    story += [_p(_("Fault"), styles["h2"]), _pairs([
+    story += [para(_("Fault"), styles["h2"]), pairs([
         (_("Category"), words.category(content)), (_("Severity"), words.severity(content)),
         (_("Reported by"), ticket["requester"]), (_("Filed"), words.when(times["filed_at"], tz))],
         styles)]
     if ticket["description"]:
-        story.append(_p(ticket["description"], styles["body"]))
-    story += [_p(_("Work done"), styles["h2"]), _p(content["work_done"] or "—", styles["body"])]
-    story += [_p(_("Times"), styles["h2"]), _pairs([
+        story.append(para(ticket["description"], styles["body"]))
+    story += [para(_("Work done"), styles["h2"]), para(content["work_done"] or "—", styles["body"])]
+    story += [para(_("Times"), styles["h2"]), pairs([
         (_("Responded"), words.when(times["responded_at"], tz)),
         (_("Arrived on site"), words.when(times["arrived_at"], tz)),
         (_("Resolved"), words.when(times["resolved_at"], tz)),
@@ -134,22 +142,22 @@ def _facts(content: dict, styles: dict) -> list:
 
 
 def _parts(content: dict, styles: dict) -> list:
-    story = [_p(_("Parts used"), styles["h2"])]
+    story = [para(_("Parts used"), styles["h2"])]
     if not content["parts"]:
-        return story + [_p(_("No parts used."), styles["body"])]
+        return story + [para(_("No parts used."), styles["body"])]
     rows = [[_("Part"), _("Qty")]] + [[p["description"], p["quantity"]]
                                        for p in content["parts"]]
-    return story + [_grid(rows, [150, 30], styles)]
+    return story + [table(rows, [150, 30], styles)]
 
 
 def _amounts(content: dict, styles: dict) -> list:
     amounts = content["amounts"]
-    story = [_p(_("Amounts (tax included)"), styles["h2"])]
+    story = [para(_("Amounts (tax included)"), styles["h2"])]
     if amounts["source"] == "quote":
-        story.append(_p(_("As in the approved quote (version %(version)s).",
+        story.append(para(_("As in the approved quote (version %(version)s).",
                           version=amounts["reference"]), styles["note"]))
     if not amounts["lines"]:
-        return story + [_p(words.no_charge(content), styles["body"])]
+        return story + [para(words.no_charge(content), styles["body"])]
     rows = [[_("Item"), _("Qty"), _("Unit price"), _("Amount")]]
     rows += [[words.line_name(line), line["quantity"],
               "" if line["unit_price"] is None else words.yuan(line["unit_price"]),
@@ -158,26 +166,26 @@ def _amounts(content: dict, styles: dict) -> list:
         rows.append([_("Total (tax included)"), "", "", words.yuan(amounts["total"])])
         rows.append([_("of which tax (%(rate)s%%)", rate=amounts["tax_percent"]), "", "",
                      words.yuan(amounts["tax"])])
-    return story + [_grid(rows, [90, 20, 35, 35], styles)]
+    return story + [table(rows, [90, 20, 35, 35], styles)]
 
 
 def _people(content: dict, styles: dict) -> list:
-    return [_p(_("Coverage and engineer"), styles["h2"]), _pairs([
+    return [para(_("Coverage and engineer"), styles["h2"]), pairs([
         (_("Coverage"), words.coverage(content)), (_("Plan"), content["coverage"]["plan"]),
         (_("Period"), words.coverage_period(content)),
         (_("Engineer"), words.engineers(content))], styles)]
 
 
-def _signature(content: dict, png: bytes | None, styles: dict) -> list:
-    signed, tz = content["signature"], content["timezone"]
-    parts = [_p(_("Customer's signature"), styles["h2"])]
+def signature(signed: dict | None, png: bytes | None, tz: str, styles: dict,
+              confirms: str) -> list:
+    """The customer's signature block: the drawing (or a note that the typed name signed),
+    who signed when, and what signing confirms."""
+    parts = [para(_("Customer's signature"), styles["h2"])]
     if signed and png:
         parts.append(pdfdoc.image(png, 80 * mm, 25 * mm))
     elif signed:
-        parts.append(_p(_("Signed with the typed name only."), styles["note"]))
-    parts.append(_p(_signed_line(signed, tz), styles["body"]))
+        parts.append(para(_("Signed with the typed name only."), styles["note"]))
+    parts.append(para(signed_line(signed, tz), styles["body"]))
     if signed:
-        parts.append(_p(_("By signing, the customer confirms the work and the facts above."),
-                        styles["note"]))
+        parts.append(para(confirms, styles["note"]))
     return [KeepTogether(parts)]
-

@@ -20,11 +20,10 @@ from sqlalchemy.exc import IntegrityError
 
 from repairapp.accounts.models import Role
 from repairapp.extensions import db
-from repairapp.jobreports import pdf, services, words
+from repairapp.jobreports import pdf, services, signature, words
 from repairapp.jobreports.content import freeze
 from repairapp.jobreports.forms import CorrectForm, SignForm
 from repairapp.jobreports.models import JobReport
-from repairapp.jobreports.signature import BadSignature, clean_png
 from repairapp.tickets import services as tickets
 from repairapp.tickets.models import Ticket
 from repairapp.tickets.workflow import Actor, actor_for
@@ -40,13 +39,6 @@ def _ticket(ticket_id: int, *, reading: bool = False) -> Ticket:
             return ticket if reading else abort(403)
         abort(404)
     return ticket
-
-
-def _bad_signature_message(error: BadSignature) -> str:
-    if error.reason == "not_png":
-        return _("The drawn signature could not be read (only a PNG image from the signature "
-                 "pad is accepted). Clear the pad, sign again and send.")
-    return _("The drawn signature is too large. Clear the pad, sign again and send.")
 
 
 def _sign_page(ticket: Ticket, form: SignForm, status: int = 200):
@@ -67,11 +59,8 @@ def sign(ticket_id: int):
     form = SignForm()
     if not form.validate_on_submit():
         return _sign_page(ticket, form, 422 if request.method == "POST" else 200)
-    try:
-        png = clean_png(form.signature.data)
-    except BadSignature as error:
-        form.signature.errors = [_bad_signature_message(error)]
-        form.signature.data = ""  # not sent back: the pad starts empty, the name is kept
+    readable, png = signature.read(form)
+    if not readable:
         return _sign_page(ticket, form, 422)
     try:
         report = services.sign(ticket, current_user, signer_name=form.signer_name.data,

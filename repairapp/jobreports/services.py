@@ -4,7 +4,6 @@ A signed row is never updated: a correction, or a signature after the job was re
 resolved again, adds version n + 1 pointing at version n. Services flush; the route commits.
 """
 
-import hashlib
 import logging
 from datetime import datetime
 from decimal import Decimal
@@ -14,7 +13,14 @@ import sqlalchemy as sa
 from repairapp.accounts.models import User
 from repairapp.db import utcnow
 from repairapp.extensions import db
-from repairapp.jobreports.content import changed_sections, freeze, seal, stamp
+from repairapp.jobreports.content import (
+    changed_sections,
+    freeze,
+    seal,
+    signature_matches,
+    signed_by,
+    stamp,
+)
 from repairapp.jobreports.models import JobReport
 from repairapp.notifications.models import NotificationKind
 from repairapp.notifications.services import announce
@@ -74,9 +80,7 @@ def _add(ticket: Ticket, by: User, facts: dict, previous: JobReport | None, now:
          signer_name: str = "", png: bytes | None = None, note: str = "") -> JobReport:
     now = now.replace(microsecond=0)
     version = previous.version + 1 if previous else 1
-    signature = {"name": signer_name, "signed_at": stamp(now),
-                 "png_sha256": hashlib.sha256(png).hexdigest() if png else None} \
-        if signer_name else None
+    signature = signed_by(signer_name, now, png)
     content = {**facts, "version": version, "made_at": stamp(now), "made_by": by.name,
                "corrects": _corrects(previous), "change_note": note,
                "changed": changed_sections(previous.content, facts) if previous else [],
@@ -119,16 +123,11 @@ def correct(report: JobReport, by: User, *, change_note: str, work_done: str,
 def is_intact(report: JobReport) -> bool:
     """The stored content still hashes to the stored hash, and the row's own columns (ticket,
     version, signer, time, signature image) are the ones the content names."""
-    content, signature = report.content, report.content.get("signature")
-    png = report.signature_png
-    expected = None if signature is None else (
-        signature["name"], signature["signed_at"],
-        signature["png_sha256"])
-    actual = None if not report.signer_name and report.signed_at is None and png is None else (
-        report.signer_name, stamp(report.signed_at), hashlib.sha256(png).hexdigest()
-        if png else None)
+    content = report.content
     intact = (seal(content) == report.content_sha256 and content.get("version") == report.version
-              and content["ticket"]["number"] == report.ticket.number and expected == actual)
+              and content["ticket"]["number"] == report.ticket.number
+              and signature_matches(content.get("signature"), report.signer_name,
+                                    report.signed_at, report.signature_png))
     if not intact:
         log.error("job report %s (%s v%s) failed its integrity check", report.id,
                   report.ticket.number, report.version)

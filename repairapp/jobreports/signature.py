@@ -11,6 +11,7 @@ import binascii
 import io
 import warnings
 
+from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 PREFIX = "data:image/png;base64,"
@@ -73,3 +74,21 @@ def clean_png(data_url: str) -> bytes | None:
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
     return out.getvalue()
+
+
+def read(form) -> tuple[bool, bytes | None]:
+    """A sign form's drawing: (True, the PNG or None for no drawing), or (False, None) with
+    the reason put on the form and the pad emptied (the typed name is kept)."""
+    try:
+        return True, clean_png(form.signature.data)
+    except BadSignature as error:
+        form.signature.errors = [message(error)]
+        form.signature.data = ""
+        return False, None
+
+
+def message(error: BadSignature) -> str:
+    if error.reason == "not_png":
+        return _("The drawn signature could not be read (only a PNG image from the signature "
+                 "pad is accepted). Clear the pad, sign again and send.")
+    return _("The drawn signature is too large. Clear the pad, sign again and send.")

@@ -141,10 +141,17 @@ class MaintenanceVisit(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     done_at: Mapped[datetime | None]
+    #: Place in its round (the assignee's visits at the site due the same day), as the
+    #: technician ordered it; None: not reordered (by asset tag).
+    round_position: Mapped[int | None]
+    #: The signed inspection report covering this visit (alone or with its round); set once.
+    report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("inspection_reports.id"),
+                                                  index=True)
 
     plan: Mapped[MaintenancePlan] = relationship()
     asset: Mapped[Asset] = relationship()
     assignee: Mapped[User | None] = relationship()
+    report: Mapped["InspectionReport | None"] = relationship(back_populates="visits")
     results: Mapped[list["VisitResult"]] = relationship(
         back_populates="visit", order_by="VisitResult.id", cascade="all, delete-orphan")
 
@@ -180,3 +187,33 @@ class ResultPhoto(db.Model):
     content: Mapped[bytes] = mapped_column(sa.LargeBinary)
     width: Mapped[int]
     height: Mapped[int]
+
+
+class InspectionReport(db.Model):
+    """The customer's signed inspection report: one visit, or a whole round (one technician's
+    visits at one site due on one day). Never changed once written; the visits it covers
+    point at it (each visit at most one report), and the PDF is drawn again from `content`
+    after `content_sha256` has been checked, like a job's service sheet."""
+
+    __tablename__ = "inspection_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: A round's report (every visit of the round), or one visit's.
+    is_round: Mapped[bool] = mapped_column(default=False)
+    technician_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id"), index=True)
+    #: The round's day (the visits' due date).
+    day: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    signed_at: Mapped[datetime]
+    signer_name: Mapped[str] = mapped_column(sa.String(100))
+    #: The drawn signature, re-encoded as PNG; None when signed by typed name alone (no JS).
+    signature_png: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    #: Everything the report shows, as signed (maintenance.reports.freeze).
+    content: Mapped[dict] = mapped_column(sa.JSON)
+    #: SHA-256 (hex) of the canonical JSON of `content`: checked before every download.
+    content_sha256: Mapped[str] = mapped_column(sa.String(64))
+
+    technician: Mapped[User] = relationship()
+    visits: Mapped[list[MaintenanceVisit]] = relationship(back_populates="report",
+                                                          order_by=MaintenanceVisit.id)

@@ -123,4 +123,4 @@ def assign(visit_id: int):
     return redirect(url_for(".visits"))
 
 
-from repairapp.maintenance import visit_routes  # noqa: E402, F401  (routes on bp)
+from repairapp.maintenance import round_routes, visit_routes  # noqa: E402, F401  (routes on bp)

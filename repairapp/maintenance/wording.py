@@ -22,3 +22,8 @@ ITEM_KIND = {ItemKind.PASS_FAIL: _l("Pass / fail"), ItemKind.NUMBER: _l("Reading
              ItemKind.TEXT: _l("Text"), ItemKind.PHOTO: _l("Photo")}
 VISIT_STATUS = {VisitStatus.PLANNED: _l("Planned"), VisitStatus.IN_PROGRESS: _l("In progress"),
                 VisitStatus.DONE: _l("Done"), VisitStatus.CANCELLED: _l("Cancelled")}
+
+
+def check_result(passed: bool | None) -> str:
+    """A check's result as the report shows it: pass, fail, or — (nothing to judge)."""
+    return {True: str(_l("Pass")), False: str(_l("Fail"))}.get(passed, "—")

@@ -2,9 +2,10 @@
 got in a period, as plain values. The web page and the PDF both show one `CustomerReport`,
 so they always hold the same numbers.
 
-The figures come from the report services (`services`, `quality`) and the follow-up counts,
-narrowed to the customer (the customer frozen on each ticket when it was filed); only the
-machines' coverage is worked out here, with the coverage rules of `contracts.services`.
+The figures come from the report services (`services`, `quality`, `inspections`) and the
+follow-up counts, narrowed to the customer (the customer frozen on each ticket when it was
+filed; for inspections, the machine's owner); only the machines' coverage is worked out
+here, with the coverage rules of `contracts.services`.
 """
 
 import io
@@ -33,7 +34,7 @@ from repairapp.customers.models import Customer, Site
 from repairapp.db import utcnow
 from repairapp.extensions import db
 from repairapp.followups.services import FollowUpCounts, followups_between
-from repairapp.reports import quality, services
+from repairapp.reports import inspections, quality, services
 from repairapp.reports.forms import period
 from repairapp.reports.quality import Satisfaction
 from repairapp.reports.services import Filters, Spread
@@ -118,6 +119,9 @@ class CustomerReport:
     #: Chargeable work per kind: kind, quantity, amount (tax included).
     chargeable: tuple[tuple[str, Decimal, Decimal], ...]
     followups: FollowUpCounts
+    #: Preventive maintenance: the visits due in the period, and the checks failed per model.
+    inspection_visits: inspections.Visits
+    inspection_failures: tuple[inspections.Failures, ...]
 
     @property
     def response_decided(self) -> int:
@@ -174,7 +178,9 @@ def build(customer_id: int, start: date, end: date) -> CustomerReport:
         durations=tuple((key, spreads[key]) for key in services.DURATIONS),
         compliance=_promises(flt), satisfaction=quality.satisfaction(flt),
         repeated=tuple(quality.repeated(flt)), chargeable=tuple(quality.chargeable(flt)),
-        followups=followups_between(flt.since, flt.until, customer_id=customer_id))
+        followups=followups_between(flt.since, flt.until, customer_id=customer_id),
+        inspection_visits=inspections.visits(flt),
+        inspection_failures=tuple(inspections.by_model(flt)))
 
 
 def _fleet(customer_id: int, day: date) -> list[Machine]:

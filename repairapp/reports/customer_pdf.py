@@ -19,7 +19,7 @@ COLUMNS = {
     "coverage": (130, 50), "machines": (30, 38, 42, 45, 25), "tickets": (130, 50),
     "durations": (56, 20, 35, 35, 34), "compliance": (30, 34, 56, 30, 30),
     "satisfaction": (90, 90), "repeated": (35, 75, 45, 25), "chargeable": (95, 30, 55),
-    "followups": (130, 50),
+    "followups": (130, 50), "inspections": (130, 50), "inspection_models": (60, 40, 40, 40),
 }
 #: Sections up to this many rows stay on one page with their heading.
 KEEP_ROWS = 15

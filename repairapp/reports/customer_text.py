@@ -98,6 +98,8 @@ def headline(report: CustomerReport) -> list[tuple[str, str]]:
                                              report.resolution_decided)),
         (_("Average satisfaction"), NONE if s.average is None else f"{s.average:.2f} / 5"),
         (_("Chargeable work"), money(report.chargeable_total)),
+        (_("Inspections on time"), percent(report.inspection_visits.on_time,
+                                           report.inspection_visits.decided)),
     ]
 
 
@@ -105,7 +107,8 @@ def sections(report: CustomerReport) -> list[Section]:
     """Every section of the report, in order."""
     return [_coverage(report), _machines(report), _tickets(report), _durations(report),
             _compliance(report), _satisfaction(report), _repeated(report),
-            _chargeable(report), _followups(report)]
+            _chargeable(report), _followups(report), _inspections(report),
+            _inspection_failures(report)]
 
 
 def _state(state: CoverageState, plan: str, level=None) -> str:
@@ -243,6 +246,30 @@ def _followups(report: CustomerReport) -> Section:
          NONE if f.average_satisfaction is None else f"{f.average_satisfaction:.2f} / 5"],
     ], note=_("After each repair we call or message the person who reported it; key customers "
               "also hear from us every month."))
+
+
+def _inspections(report: CustomerReport) -> Section:
+    v = report.inspection_visits
+    rows = [[_("Due in the period"), str(v.due)], [_("Done on time"), str(v.on_time)],
+            [_("Done late"), str(v.late)], [_("Overdue now"), str(v.overdue)],
+            [_("Not due yet"), str(v.upcoming)], [_("Cancelled"), str(v.cancelled)],
+            [_("Done on time, of those done or overdue"), percent(v.on_time, v.decided)]]
+    return Section("inspections", _("Preventive inspections"),
+                   [_("Figure"), _("Inspection visits")], rows,
+                   note=_("The inspection visits of your machines due in the period. On time: "
+                          "done on or before the due date (Beijing time). Overdue: not done "
+                          "and past the due date now."))
+
+
+def _inspection_failures(report: CustomerReport) -> Section:
+    return Section("inspection_models", _("Failed inspection checks by model"),
+                   [_("Model"), _("Visits done"), _("Checks failed"), _("Repair tickets")],
+                   [[r.name or NONE, str(r.visits), percent(r.failed, r.judged), str(r.tickets)]
+                    for r in report.inspection_failures],
+                   note=_("On the inspections due in the period and done: the checks failed, "
+                          "of those judged pass or fail; each failed check opened a repair "
+                          "ticket."),
+                   empty=_("No inspections done in the period."))
 
 
 def logo(report: CustomerReport, height: int = 48, widest: int = 240) -> dict | None:

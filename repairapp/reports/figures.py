@@ -287,3 +287,9 @@ TABLES: dict[str, Callable[[Filters], Table]] = {
 def report(flt: Filters) -> list[Table]:
     """Every table of the report for these filters."""
     return [build(flt) for build in TABLES.values()]
+
+
+# Preventive maintenance's tables, after the others (their own module builds on Table).
+from repairapp.reports.inspection_tables import TABLES as INSPECTION_TABLES  # noqa: E402
+
+TABLES.update(INSPECTION_TABLES)

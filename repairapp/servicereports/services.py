@@ -167,9 +167,10 @@ def message(report: ServiceReport, locale: str) -> tuple[str, str]:
                     period=period, customer=report.customer.name)
         body = _("Hello,\n\nAttached is the service report of %(customer)s for %(period)s: "
                  "your machines and their coverage, the repairs against our promise, "
-                 "satisfaction and follow-ups.\n\nYou can also open it in a browser, no "
-                 "account needed:\n%(link)s\n\nPlease keep this link to yourselves; anyone "
-                 "who has it can read the report.\n\n%(vendor)s %(hotline)s",
+                 "satisfaction, follow-ups and preventive inspections.\n\nYou can also open "
+                 "it in a browser, no account needed:\n%(link)s\n\nPlease keep this link "
+                 "to yourselves; anyone who has it can read the report.\n\n%(vendor)s "
+                 "%(hotline)s",
                  customer=report.customer.name, period=period, link=link(report),
                  vendor=vendor, hotline=current_app.config["VENDOR_HOTLINE"])
     return subject, body

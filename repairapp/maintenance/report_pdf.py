@@ -62,7 +62,7 @@ def _visit(number: int, visit: dict, tz: str, styles: dict) -> list:
         (_("Inspection plan"), visit["plan"]), (_("Due"), visit["due_date"]),
         (_("Started"), when(visit["started_at"], tz)),
         (_("Done"), when(visit["done_at"], tz))], styles), Spacer(1, 1.5 * mm)]
-    rows = [[_("Check"), _("Result"), _("Reading / notes"), _("Ticket")]]
+    rows = [[_("Checklist item"), _("Result"), _("Reading / notes"), _("Ticket")]]
     for check in visit["checks"]:
         shown = [check["value"]] if check["kind"] in ("number", "text") and check["value"] \
             else []

@@ -2,10 +2,11 @@
 
 With a 100,000-ticket, 10,000-machine history (`flask demo history`), the app is served by
 gunicorn with the production settings (deploy/gunicorn.conf.py, REPAIRAPP_ENV=production,
-JSON request log) and 2 sync workers; a WSGI hello-world runs on identical settings. wrk
-(Debian package `wrk`) loads each page and the hello-world alternately, a few rounds each,
-and the script prints requests/s, p50 and p99 of both and the ratio of the medians. The
-machine is shared: only ratios measured side by side mean anything.
+JSON request log) and 2 sync workers; a bare Flask hello-world (bench/hello.py) runs on
+identical settings. wrk (Debian package `wrk`) loads each page and the hello-world
+alternately, a few rounds each, and the script prints requests/s, p50 and p99 of both and
+the ratio of the medians. The machine is shared: only ratios measured side by side mean
+anything.
 
 Then a memory step: a fresh server without `max_requests` (so no worker is recycled) takes
 10,000 mixed requests (the five pages in turn); each worker's RSS is read from /proc, then
@@ -240,7 +241,7 @@ def measure_pages(url: str, data: dict, log: Path, folder: Path) -> dict:
     """Each page and hello-world alternately, ROUNDS times; medians per page."""
     results = {}
     with gunicorn(url, "wsgi:app", log) as (app_port, _), \
-            gunicorn(url, "bench.submissions:hello", log) as (hello_port, _):
+            gunicorn(url, "bench.hello:app", log) as (hello_port, _):
         tech, dispatcher = login(app_port, "tech1@example.com"), login(app_port,
                                                                         "dispatch@example.com")
         status, headers, html = request(app_port, "GET", data["submit_paths"][0])

@@ -111,14 +111,8 @@ def submit_concurrently(base_url: str, paths: list[str], submissions: int,
         return Counter(s for statuses in pool.map(client, range(clients)) for s in statuses)
 
 
-def hello(environ, start_response):
-    """The baseline: a WSGI app doing nothing, served on the same gunicorn settings."""
-    start_response("200 OK", [("Content-Type", "text/plain")])
-    return [b"hello"]
-
-
 def _hello_rate(requests: int) -> float:
-    with gunicorn("sqlite://", WORKERS, "bench.submissions:hello") as base_url:
+    with gunicorn("sqlite://", WORKERS, "bench.hello:app") as base_url:
         phones = [Phone(base_url) for _ in range(CLIENTS)]
         start = time.perf_counter()
         with ThreadPoolExecutor(CLIENTS) as pool:

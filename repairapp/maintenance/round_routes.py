@@ -59,8 +59,9 @@ def round_page(visit_id: int):
 def move(visit_id: int):
     """Move a visit one place earlier or later in its round (no JavaScript needed)."""
     visit = _mine(_visit_or_404(visit_id))
-    step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
-    if step is None:
+    sent = request.form.getlist("direction")
+    step = {"up": -1, "down": 1}.get(sent[0]) if len(sent) == 1 else None
+    if step is None:  # a post the round page could not have sent
         abort(400)
     rounds.move(visit, step)
     db.session.commit()

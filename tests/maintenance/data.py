@@ -6,9 +6,11 @@ from datetime import date
 import factories as f
 from repairapp.db import utcnow
 from repairapp.extensions import db
+from repairapp.maintenance import reports
 from repairapp.maintenance.models import (
     Anchor,
     ChecklistItem,
+    InspectionReport,
     ItemKind,
     MaintenancePlan,
     MaintenanceVisit,
@@ -58,9 +60,11 @@ class World:
     plan: MaintenancePlan
     planned: MaintenanceVisit     #: the technician's, to start at the machine
     inspecting: MaintenanceVisit  #: the technician's, started: the checklist is open
-    done: MaintenanceVisit        #: the technician's, done, a result with a photo
+    done: MaintenanceVisit        #: the technician's, done, a result with a photo, unsigned
     unassigned: MaintenanceVisit  #: nobody's yet: the desk assigns it
     photo_id: int
+    report: InspectionReport      #: the customer's signed report of another done visit
+    finished: MaintenanceVisit    #: first of a round of two done, unsigned visits (a day on)
 
     @property
     def check_id(self) -> int:
@@ -72,15 +76,25 @@ def world(asset, tech, photo) -> World:
     new = plan(asset, start=date(2030, 1, 1), items=CHECKS[:1], engineer=tech)
     visits = [MaintenanceVisit(plan_id=new.id, asset_id=asset.id, period_key=f"p{n}",
                                due_date=date(2030, 1, 1), assignee_id=tech.id,
-                               status=VisitStatus.PLANNED) for n in range(4)]
-    planned, inspecting, done, unassigned = visits
+                               status=VisitStatus.PLANNED) for n in range(5)]
+    planned, inspecting, done, unassigned, signed = visits
     inspecting.status = VisitStatus.IN_PROGRESS
-    done.status, done.done_at = VisitStatus.DONE, utcnow()
+    for finished in (done, signed):
+        finished.status, finished.done_at = VisitStatus.DONE, utcnow()
+        finished.results.append(VisitResult(item_id=new.checks[0].id, value="pass",
+                                            passed=True, note=""))
     unassigned.assignee_id = None
-    result = VisitResult(item_id=new.checks[0].id, value="pass", passed=True, note="")
+    result = done.results[0]
     result.photos.append(ResultPhoto(content=photo.content, width=photo.width,
                                      height=photo.height))
-    done.results.append(result)
     db.session.add_all(visits)
+    db.session.flush()
+    report = reports.sign([signed], tech, signer_name="Chen", signature_png=None,
+                          is_round=False)
+    finished = [MaintenanceVisit(plan_id=new.id, asset_id=asset.id, period_key=f"r{n}",
+                                 due_date=date(2030, 1, 2), assignee_id=tech.id,
+                                 status=VisitStatus.DONE, done_at=utcnow()) for n in range(2)]
+    db.session.add_all(finished)
     db.session.commit()
-    return World(new, planned, inspecting, done, unassigned, result.photos[0].id)
+    return World(new, planned, inspecting, done, unassigned, result.photos[0].id, report,
+                 finished[0])

@@ -69,6 +69,13 @@ FORMS = {
               "/maintenance/r/{w.code}/start/{w.maintenance.planned.id}"),
         _spec("inspection checklist", "/maintenance/visits/{w.maintenance.inspecting.id}",
               "/maintenance/visits/{w.maintenance.inspecting.id}/checklist"),
+        _spec("sign an inspection report", "/maintenance/visits/{w.maintenance.done.id}/sign",
+              typed={"signer_name": "Chen"}),
+        _spec("order a round", "/maintenance/visits/{w.maintenance.inspecting.id}/round",
+              "/maintenance/visits/{w.maintenance.inspecting.id}/round/move"),
+        _spec("sign a round's report",
+              "/maintenance/visits/{w.maintenance.finished.id}/round/sign",
+              typed={"signer_name": "Chen"}),
         _spec("password", "/accounts/password"),
     ],
     "dispatcher": [

@@ -140,6 +140,11 @@ TABLE = {
     "maintenance.visit":      TICKET_PAGE,
     "maintenance.record":     (LOGIN, LOGIN, OK, "404", "403", "403", "403"),
     "maintenance.photo":      TICKET_PAGE,
+    "maintenance.round_page": TICKET_PAGE,
+    "maintenance.move":       (LOGIN, LOGIN, OK, "404", "403", "403", "403"),
+    "maintenance.sign_visit": (LOGIN, LOGIN, OK, "404", "403", "403", "403"),
+    "maintenance.sign_round": (LOGIN, LOGIN, OK, "404", "403", "403", "403"),
+    "maintenance.report_pdf_file": TICKET_PAGE,
     "accounts.logout":        STAFF,
 }
 

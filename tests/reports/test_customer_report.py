@@ -386,7 +386,8 @@ def test_the_staff_page_shows_the_same_figures(quarter, admin, client):
     assert response.status_code == 200
     assert NAME in page and "2026-01-01 to 2026-03-31" in page
     for key in ("coverage", "machines", "tickets", "durations", "compliance",
-                "satisfaction", "repeated", "chargeable", "followups"):
+                "satisfaction", "repeated", "chargeable", "followups", "inspections",
+                "inspection_models"):
         assert f'id="{key}"' in page, key
     assert "83.3% (5/6)" in page and "¥1,400.50" in page and "1 h 45 min" in page
     assert "Response within 4 working hours; Fix within 16 working hours" in page

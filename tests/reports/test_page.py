@@ -2,13 +2,18 @@
 without scripts, bad input answered in the user's language, and a flat query count."""
 
 import re
+from datetime import date
 
 import pytest
+from maintenance.data import CHECKS, plan
 from reports.conftest import _file, local
+from reports.test_inspections import _visit
 
 import factories as f
 from conftest import counting_queries
 from repairapp.accounts.models import Role
+from repairapp.maintenance.models import VisitStatus
+from repairapp.tickets.models import Status
 
 MARCH = {"period": "", "start": "2026-03-01", "end": "2026-03-31"}
 
@@ -18,7 +23,8 @@ def test_the_page_shows_each_figure_with_its_numbers(admin, client, month):
     page = client.get("/reports/", query_string=MARCH).get_data(as_text=True)
     for key in ("volume", "by_category", "by_model", "by_site", "by_customer", "durations",
                 "compliance", "quality", "satisfaction", "technicians", "chargeable",
-                "repeated", "reliability"):
+                "repeated", "reliability", "inspections", "inspection_models",
+                "inspection_items"):
         assert f'id="{key}"' in page, key
     assert page.count("<svg") >= 10 and "<style" not in page
     [script] = re.findall(r"<script\b[^>]*>", page)  # the app's own, under its hashed name
@@ -75,7 +81,8 @@ def test_shortcuts_pick_whole_periods(admin, client):
 
 
 def test_the_number_of_queries_does_not_grow_with_the_tickets(admin, client, month):
-    """Twice the tickets (more machines, models, sites): the same number of queries."""
+    """Twice the tickets (more machines, models, sites), and inspections with failed checks
+    where there were none: the same number of queries."""
     def count() -> int:
         with counting_queries() as statements:
             assert client.get("/reports/", query_string=MARCH).status_code == 200
@@ -83,5 +90,9 @@ def test_the_number_of_queries_does_not_grow_with_the_tickets(admin, client, mon
 
     before = count()
     for n in range(6):
-        _file(f.asset(model=f"Z-{n}"), local(3, 3 + n, 9))
+        machine = f.asset(model=f"Z-{n}")
+        _file(machine, local(3, 3 + n, 9))
+        checked = plan(machine, start=date(2026, 3, 3), name=f"Plan {n}", items=CHECKS)
+        _visit(checked, machine, date(2026, 3, 3 + n), VisitStatus.DONE, local(3, 3 + n, 9),
+               results=[(0, False, Status.NEW), (1, True, None)])
     assert count() == before

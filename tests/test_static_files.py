@@ -73,6 +73,22 @@ def test_an_edited_file_gets_a_new_name(tmp_path):
     assert manifest.hashed("../outside.css") is None
 
 
+def test_outside_debug_a_worker_keeps_the_name_it_found(tmp_path):
+    """Without `watch` (production: a release restarts the workers) the file is read once and
+    not looked at again per URL; a file that was missing is looked for again."""
+    sheet = tmp_path / "site.css"
+    sheet.write_text("body { color: red }")
+    manifest = Manifest(str(tmp_path), watch=False)
+    first = manifest.hashed("site.css")
+    assert first == f"site.{_digest(sheet)}.css"
+    sheet.write_text("body { color: blue; margin: 0 }")
+    assert manifest.hashed("site.css") == first
+    assert manifest.hashed("late.css") is None
+    (tmp_path / "late.css").write_text("p {}")
+    assert manifest.hashed("late.css") == f"late.{_digest(tmp_path / 'late.css')}.css"
+    assert manifest.hashed("../outside.css") is None
+
+
 def test_collect_writes_hashed_copies_and_keeps_old_ones(runner, tmp_path):
     """`flask static collect DIR` copies each file under its hashed name; a second run adds
     nothing; files of an earlier release stay for pages still showing them."""

@@ -28,7 +28,7 @@ from repairapp.intake import services as held_photos
 from repairapp.intake.forms import IMPACT_SEVERITY, MAX_PHOTOS, AddInfoForm, RequestForm
 from repairapp.main import cookies
 from repairapp.main.ratelimit import allow
-from repairapp.sla.wording import plan_targets
+from repairapp.sla.wording import plan_calendar, plan_targets
 from repairapp.tickets import services as tickets
 from repairapp.tickets import work
 from repairapp.tickets.models import Category, Ticket
@@ -97,11 +97,10 @@ def _file_once(asset, form: RequestForm):
         return twin
 
 
-def _impact_hints(plan, tz: str) -> dict[str, list[str]]:
+def _impact_hints(plan, tz: str, calendar) -> dict[str, list[str]]:
     """Each impact choice's promise as a request filed now would get it, worded as on every
     other page: "2 个工作小时内响应（2026-12-03 10:30 前）", then the fix."""
     now = utcnow()
-    calendar = plan.calendar.spec() if plan and plan.calendar else None  # once, not per impact
     return {impact: [t.text for t in plan_targets(plan, severity, tz, now, calendar)]
             for impact, severity in IMPACT_SEVERITY.items()}
 
@@ -110,11 +109,14 @@ def _render(asset, form: RequestForm, info_form: AddInfoForm, status: int = 200,
             held: int = 0, held_info: int = 0):
     coverage = coverage_for_asset(asset, utcnow())
     plan = coverage.plan
+    # The plan's calendar once per request (its holidays are a query): for the impact hints
+    # and for the promise under the coverage badge.
+    calendar = plan_calendar(plan)
     return render_template(
         "intake/scan.html", asset=asset, coverage=coverage, form=form, info_form=info_form,
-        held=held, held_info=held_info,
+        held=held, held_info=held_info, plan_calendar=calendar,
         open_ticket=tickets.open_ticket_for_asset(asset.id),
-        impact_hints=_impact_hints(plan, asset.site.timezone),
+        impact_hints=_impact_hints(plan, asset.site.timezone, calendar),
     ), status
 
 

@@ -6,10 +6,12 @@ file it changes, so browsers (and nginx, which serves the names `flask static co
 writes) keep every file a year, `immutable`, and still never show a stale one. Templates
 keep writing `url_for('static', filename=...)`.
 
-The digest is computed once per file and again only when the file's size or modification
-time changes (an edit during development). A hashed name whose digest is not the file's
-(a page from another release, during an upgrade) gets the current file, revalidated each
-time rather than cached for a year; the plain name still answers with the default hour.
+The digest is computed once per file. In debug (development) it is computed again when the
+file's size or modification time changes, which costs a stat per URL; otherwise a worker
+keeps the name it found first (a release restarts the workers). A hashed name whose digest
+is not the file's (a page from another release, during an upgrade) gets the current file,
+revalidated each time rather than cached for a year; the plain name still answers with the
+default hour.
 """
 
 import hashlib
@@ -30,13 +32,19 @@ _HASHED = re.compile(rf"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{{{DIGITS}}})(?P<suffi
 class Manifest:
     """Plain name -> content-hashed name of each file in the static folder."""
 
-    def __init__(self, folder: str):
+    def __init__(self, folder: str, watch: bool = True):
         self.folder = Path(folder)
+        #: Look at the file again on every call (debug), for edits while the server runs.
+        self.watch = watch
         self._seen: dict[str, tuple[int, int, str]] = {}  # name -> (mtime_ns, size, hashed)
 
     def hashed(self, name: str) -> str | None:
         """`name` with its content's digest before the suffix (a name without a suffix stays
         as it is), or None if there is no such file."""
+        if not self.watch:
+            seen = self._seen.get(name)
+            if seen:
+                return seen[2]
         path = self.folder / name
         try:
             stat = path.stat()
@@ -61,7 +69,7 @@ class Manifest:
 
 def init_app(app: Flask) -> None:
     """Hashed names in every static URL, a view that serves them, `flask static collect`."""
-    manifest = Manifest(app.static_folder)
+    manifest = Manifest(app.static_folder, watch=app.debug)
     app.extensions["static_manifest"] = manifest
 
     @app.url_defaults

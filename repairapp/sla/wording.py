@@ -200,11 +200,21 @@ def ticket_promise(ticket, short: bool = False) -> Text | None:
                             zone=foreign_zone(ticket.asset.site.timezone))
 
 
-def plan_promise(plan, tz: str) -> Text | None:
-    """A plan's tier and hours, as promised today at a site in zone `tz`."""
+def plan_calendar(plan) -> Calendar | None:
+    """The plain-value calendar of `plan` (None without a plan); its holidays are a query, so
+    a page that needs it twice builds it once and passes it on."""
     if plan is None:
         return None
-    calendar = plan.calendar.spec() if plan.calendar else Calendar()
+    return plan.calendar.spec() if plan.calendar else Calendar()
+
+
+def plan_promise(plan, tz: str, calendar: Calendar | None = None) -> Text | None:
+    """A plan's tier and hours, as promised today at a site in zone `tz`; `calendar`: the
+    plan's (`plan_calendar`), when the caller already has it."""
+    if plan is None:
+        return None
+    if calendar is None:
+        calendar = plan_calendar(plan)
     return describe_promise(plan.kind, plan.service_level, calendar, zone=foreign_zone(tz))
 
 
@@ -230,7 +240,7 @@ def plan_targets(plan, severity: Severity, tz: str, now: datetime,
     if plan is None:
         return []
     if calendar is None:
-        calendar = plan.calendar.spec() if plan.calendar else Calendar()
+        calendar = plan_calendar(plan)
     dues = due_times(targets_of(plan), severity, now, calendar, tz)
     return [Target(what, target_phrase(what, m, not calendar.is_24x7, due, tz), due)
             for what, m, due in zip(("response", "fix"), plan.targets(severity), dues,

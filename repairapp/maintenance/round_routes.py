@@ -125,7 +125,10 @@ def report_pdf_file(report_id: int):
     if current_user.role is Role.TECHNICIAN and report.technician_id != current_user.id:
         abort(404)
     if not reports.is_intact(report):
-        return render_template("maintenance/tampered.html", report=report), 409
+        return render_template("jobreports/tampered.html", report=report,
+                               title=_("Inspection report"),
+                               heading=_("This inspection report cannot be shown"),
+                               note=f"#{report.id}"), 409
     asked = request.args.get("lang", "")
     locale = asked if asked in report_pdf.LOCALES else "zh"
     response = make_response(report_pdf.render(report, report.signature_png, locale=locale))

@@ -4,6 +4,7 @@ routes as a phone without JavaScript sends them (the typed name signs), the PDF'
 
 import base64
 import io
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -320,3 +321,39 @@ def test_a_tampered_report_is_not_served(client, auth, tech):
     db.session.commit()
     auth.login(tech.email)
     assert client.get(f"/maintenance/reports/{report.id}.pdf").status_code == 409
+
+
+def test_two_phones_signing_at_once_make_one_report(app, tech):
+    """Two phones send the signature at the same moment: each has read the visit unsigned;
+    the conditional update lets one report take it, the other is refused and rolled back."""
+    visit_id = _done(_visit(tech, f.asset()), tech).id
+    tech_id = tech.id
+    db.session.remove()
+    start, outcomes = threading.Barrier(2), []
+
+    def sign(name: str):
+        with app.app_context():
+            visit = db.session.get(MaintenanceVisit, visit_id)
+            by = db.session.get(type(tech), tech_id)
+            assert reports.can_sign([visit])
+            start.wait()
+            try:
+                reports.sign([visit], by, signer_name=name, signature_png=None,
+                             is_round=False)
+                db.session.commit()
+                outcomes.append("signed")
+            except reports.NotSignable:
+                db.session.rollback()
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=sign, args=(n,)) for n in ("A", "B")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "signed"]
+    [report] = db.session.scalars(sa.select(InspectionReport)).all()
+    assert db.session.get(MaintenanceVisit, visit_id).report_id == report.id
+    assert reports.is_intact(report)

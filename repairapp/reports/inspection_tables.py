@@ -3,12 +3,19 @@ them to its TABLES, so the page shows them and the downloads write them like the
 Imported by figures.py only (it builds on figures.Table)."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
 from repairapp.reports import charts, inspections
 from repairapp.reports.figures import Table, _counts, _rate
 from repairapp.reports.services import Filters
+
+
+@dataclass
+class InspectionTable(Table):
+    #: Said in the table when it has no rows (the page's default speaks of tickets).
+    empty: str = ""
 
 
 def _visits(flt: Filters) -> Table:
@@ -39,11 +46,12 @@ FAILURE_HEADER = [_l("Visits done"), _l("Checks judged"), _l("Checks failed"), _
 
 def _by_model(flt: Filters) -> Table:
     rows = inspections.by_model(flt)
-    table = Table("inspection_models", _l("Failed inspection checks by model"),
+    table = InspectionTable("inspection_models", _l("Failed inspection checks by model"),
                   [_l("Model"), *FAILURE_HEADER],
                   note=_l("Checks judged pass or fail on the visits due in the period and "
                           "done; each failed check opened a repair ticket. Still open: "
-                          "neither resolved nor closed now."))
+                          "neither resolved nor closed now."),
+                  empty=_l("No inspections done."))
     table.rows = [[r.name or "—", *_failure_row(r)] for r in rows]
     if rows:
         table.rows.append([str(_l("Total")), *_failure_row(inspections.totals(rows))])
@@ -53,10 +61,11 @@ def _by_model(flt: Filters) -> Table:
 
 
 def _by_item(flt: Filters) -> Table:
-    table = Table("inspection_items", _l("Failed inspection checks by check"),
+    table = InspectionTable("inspection_items", _l("Failed inspection checks by check"),
                   [_l("Maintenance plan"), _l("Checklist item"), *FAILURE_HEADER],
                   note=_l("The %(n)d checks that failed most often; visits done: those that "
-                          "recorded the check.", n=inspections.ITEMS_SHOWN))
+                          "recorded the check.", n=inspections.ITEMS_SHOWN),
+                  empty=_l("No inspection check failed."))
     table.rows = [[r.plan, r.name, *_failure_row(r)] for r in inspections.by_item(flt)]
     return table
 

@@ -256,3 +256,11 @@ def test_the_number_of_queries_does_not_grow_with_the_visits(fleet, admin, clien
                [(FAN, False, Status.NEW), (VOLTS, True, None)])
         _visit(p, machine, date(2026, 2, 5 + n), tech=fleet.wang)
     assert count() == before
+
+
+def test_without_inspections_the_tables_say_so(admin, client):
+    """No visits: zeros, and the failure tables say there were none (not "no tickets")."""
+    page = client.get("/reports/", query_string=Q1_ARGS).get_data(as_text=True)
+    models = page[page.index('id="inspection_models"'):page.index('id="inspection_items"')]
+    assert "No inspections done." in models and "No tickets match." not in models
+    assert "No inspection check failed." in page[page.index('id="inspection_items"'):]

@@ -24,7 +24,12 @@ class FollowUp(db.Model):
 
     __tablename__ = "follow_ups"
     # The sweep inserts a key customer's task for a period once, whoever sweeps first.
-    __table_args__ = (sa.UniqueConstraint("customer_id", "period"),)
+    __table_args__ = (
+        sa.UniqueConstraint("customer_id", "period"),
+        # Reports (migration 0024): the follow-ups due in a period, counted from the index.
+        sa.Index("ix_follow_ups_due_at_report", "due_at", "done_at", "by_requester",
+                 "satisfaction", "stays_fixed", "customer_id", "ticket_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[FollowUpKind] = mapped_column(

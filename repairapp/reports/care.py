@@ -14,16 +14,13 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from repairapp.assets.models import Asset
-from repairapp.customers.models import Customer, Site
-from repairapp.extensions import db
 from repairapp.followups.services import (
     ComplaintCounts,
     FollowUpCounts,
     complaints_between,
     followups_between,
 )
-from repairapp.reports.services import Filters, filed, matching, tickets
+from repairapp.reports.services import Filters, matching, tickets
 from repairapp.tickets.models import Ticket
 
 
@@ -70,18 +67,10 @@ def machines(flt: Filters, limit: int = 20) -> list[Machine]:
     failures (per model, quality.reliability multiplies by the machines), MTTR = the mean
     stored resolution time of those resolved, working and wall-clock minutes. The `limit`
     with the most failures, then the longest wall-clock MTTR (none last), then by tag."""
-    failures = sa.func.count(Ticket.id)
-    wall = sa.func.avg(Ticket.resolution_wall_minutes)
-    query = (tickets(Asset.tag, Asset.name, Asset.model, Customer.name + " · " + Site.name,
-                     failures, sa.func.count(Ticket.resolution_wall_minutes),
-                     sa.func.avg(Ticket.resolution_working_minutes), wall)
-             .join(Site, Site.id == Asset.site_id).join(Customer, Customer.id == Site.customer_id)
-             .where(*filed(flt), Ticket.merged_into_id.is_(None))
-             .group_by(Asset.id, Asset.tag, Asset.name, Asset.model, Customer.name, Site.name)
-             .order_by(failures.desc(), sa.nulls_last(wall.desc()), Asset.tag, Asset.id)
-             .limit(limit))
+    from repairapp.reports.machines import per_machine
     hours = (flt.until - flt.since).total_seconds() / 3600
     return [Machine(tag, name, model or "", site, n, resolved, hours / n,
-                    None if working is None else float(working),
-                    None if wall is None else float(wall))
-            for tag, name, model, site, n, resolved, working, wall in db.session.execute(query)]
+                    working / working_n if working_n else None,
+                    wall / wall_n if wall_n else None)
+            for tag, name, model, site, n, resolved, working, working_n, wall, wall_n
+            in per_machine(flt, machines=limit).machines]

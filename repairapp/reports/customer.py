@@ -160,7 +160,12 @@ def build(customer_id: int, start: date, end: date) -> CustomerReport:
     customer = db.session.get(Customer, customer_id)
     if customer is None:
         raise LookupError(f"no customer {customer_id}")
-    flt = Filters(start, end, customer_id=customer_id)
+    with services.one_read():  # the figures that share a query run it once
+        return _build(customer, Filters(start, end, customer_id=customer_id))
+
+
+def _build(customer: Customer, flt: Filters) -> CustomerReport:
+    customer_id, start, end = customer.id, flt.start, flt.end
     machines = _fleet(customer_id, end)
     volume = services.volume(flt)
     spreads = services.durations(flt)

@@ -6,7 +6,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from repairapp import pdfdoc
 from repairapp.labels.pdf import cjk_font
@@ -72,6 +73,21 @@ def _headline(words: Words, styles: dict) -> Table:
     return table
 
 
+#: A table cell's padding left and right (reportlab's default, 6 points each side).
+PADDING = 12
+
+
+def _cell(value: str, width: float, style) -> str | Paragraph:
+    """A cell's text as a plain string when it fits the cell on one line: the table draws it
+    in the cell style's font, size and leading, on the baseline a paragraph's first line
+    has, and it costs far less to lay out than a paragraph (the machines list has a
+    thousand cells). Anything longer, or with breaks, is a paragraph that wraps."""
+    if ("\n" in value or value != " ".join(value.split())
+            or stringWidth(value, style.fontName, style.fontSize) > width - PADDING):
+        return _p(value, style)
+    return value
+
+
 def _section(section: Section, styles: dict) -> list:
     parts = [_p(section.title, styles["h2"])]
     if section.note:
@@ -80,8 +96,13 @@ def _section(section: Section, styles: dict) -> list:
         widths = COLUMNS.get(section.key) or [pdfdoc.WIDTH / mm / len(section.header)] * len(
             section.header)
         rows = [[_p(h, styles["head"]) for h in section.header]]
-        rows += [[_p(value, styles["cell"]) for value in row] for row in section.rows]
+        rows += [[_cell(value, width * mm, styles["cell"]) for value, width in zip(
+            row, widths, strict=False)] for row in section.rows]
         table = pdfdoc.grid(rows, widths, styles["font"], shaded=[pdfdoc.HEADER_ROW])
+        cell = styles["cell"]  # the font of the cells written as plain text
+        table.setStyle(TableStyle([("FONTSIZE", (0, 1), (-1, -1), cell.fontSize),
+                                   ("LEADING", (0, 1), (-1, -1), cell.leading),
+                                   ("TEXTCOLOR", (0, 1), (-1, -1), cell.textColor)]))
         parts.append(table)
     else:
         parts.append(_p(section.empty, styles["body"]))

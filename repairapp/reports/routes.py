@@ -29,7 +29,7 @@ def index():
     if flt is None:
         return render_template("reports/index.html", form=form, report=None), 422
     return render_template("reports/index.html", form=form, flt=flt,
-                           report=figures.report(flt))
+                           report=figures.report(flt), rows_html=figures.rows_html)
 
 
 @bp.get("/<key>.<any(csv, xlsx):fmt>")

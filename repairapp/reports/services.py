@@ -5,6 +5,9 @@ in Python. Durations are the minutes stored on each ticket when it was responded
 resolved (tickets/durations.py): a report never replays calendars.
 """
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -86,6 +89,41 @@ def scope(flt: Filters, *columns):
     if flt.site_id or flt.model:
         query = query.join(Asset, Asset.id == Ticket.asset_id)
     return query
+
+
+# -- Reading the period once -----------------------------------------------------------
+#
+# Several figures count the same tickets grouped differently; each such group of figures
+# is one query (grouped(), totals(), and reports.machines.per_machine()). Inside
+# `one_read()` (a whole report: the page, the customer's report) each of those queries runs
+# once and every figure that needs it takes its rows; outside it, a figure runs the query
+# itself. Nothing outlives the block: the next report reads the database again.
+
+_read: ContextVar[dict | None] = ContextVar("report_read", default=None)
+
+
+@contextmanager
+def one_read() -> Iterator[None]:
+    """Within the block, the shared queries of a report run once per set of filters."""
+    token = _read.set({})
+    try:
+        yield
+    finally:
+        _read.reset(token)
+
+
+def once(key: tuple, run: Callable[[], object]):
+    """`run()`, or within `one_read()` the result it gave for `key` in this block."""
+    read = _read.get()
+    if read is None:
+        return run()
+    if key not in read:
+        read[key] = run()
+    return read[key]
+
+
+def postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 # -- Volume over time ---------------------------------------------------------------------
@@ -198,40 +236,17 @@ def distribution(flt: Filters, by: str) -> list[tuple[str, int]]:
     """Tickets filed in the period per category, asset model, site or customer, most first
     (a site is named with its customer).
 
-    The tickets are counted per category, machine or customer from the period's index
-    alone; only those counts (thousands at most) are joined with machines, sites and
-    customers for their names."""
-    from repairapp.customers.models import Customer, Site
-
-    count = sa.func.count(Ticket.id)
+    The tickets are counted per category and per customer in one query with the other
+    small groupings (grouped()), per machine in one with the other figures per machine
+    (reports.machines): only those counts (thousands at most) are joined with machines,
+    sites and customers for their names."""
     if by == "category":
-        query = scope(flt, Ticket.category, count).where(*filed(flt)).group_by(Ticket.category)
-        query = query.order_by(count.desc(), Ticket.category)
-    elif by == "customer":
-        per = _counted(flt, Ticket.customer_id)
-        total = sa.func.sum(per.c.n)
-        query = (sa.select(Customer.name, total).join(per, per.c.key == Customer.id)
-                 .group_by(Customer.id, Customer.name).order_by(total.desc(), Customer.name))
-    else:
-        per = _counted(flt, Ticket.asset_id)
-        total = sa.func.sum(per.c.n)
-        query = sa.select(Asset.model, total).join(per, per.c.key == Asset.id)
-        if by == "model":
-            query = query.group_by(Asset.model).order_by(total.desc(), Asset.model)
-        else:
-            label = Customer.name + " · " + Site.name
-            query = (sa.select(label, total).select_from(Asset).join(per, per.c.key == Asset.id)
-                     .join(Site, Site.id == Asset.site_id)
-                     .join(Customer, Customer.id == Site.customer_id)
-                     .group_by(Site.id, Customer.name, Site.name).order_by(total.desc(), label))
-    return [(label.value if isinstance(label, Category) else label, int(n))
-            for label, n in db.session.execute(query)]
-
-
-def _counted(flt: Filters, key):
-    """The period's tickets counted per `key` (a column of Ticket): (key, n)."""
-    return (scope(flt, key.label("key"), sa.func.count(Ticket.id).label("n"))
-            .where(*filed(flt)).group_by(key).subquery("counted"))
+        return [(category.value, n) for category, n in grouped(flt).categories]
+    if by == "customer":
+        return list(grouped(flt).customers)
+    from repairapp.reports import machines
+    per = machines.per_machine(flt)
+    return list(per.models_filed if by == "model" else per.sites)
 
 
 # -- Time to respond and to resolve -------------------------------------------------------
@@ -259,12 +274,17 @@ class Spread:
 def durations(flt: Filters) -> dict[str, Spread]:
     """The spread of each stored duration over the tickets filed in the period that have it.
 
-    One query for all four. PostgreSQL has percentile_cont; SQLite has none, so there each
-    value is counted (GROUP BY the value) and a running total of those counts in value
-    order gives each value's ranks: the values either side of a percentile's position are
-    picked by rank and interpolated as percentile_cont does. No row is read into Python."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return _durations_postgresql(flt)
+    PostgreSQL has percentile_cont: there the four spreads are part of totals(), the
+    period's one-row figures. SQLite has none, so there each value is counted (GROUP BY the
+    value) and a running total of those counts in value order gives each value's ranks:
+    the values either side of a percentile's position are picked by rank and interpolated
+    as percentile_cont does, one query for all four. No row is read into Python."""
+    if postgresql():
+        return totals(flt).durations
+    return once(("durations", flt), lambda: _durations_sqlite(flt))
+
+
+def _durations_sqlite(flt: Filters) -> dict[str, Spread]:
     counted = sa.union_all(*(
         scope(flt, sa.literal(i).label("k"), column.label("v"),
               sa.func.count().label("c")).where(*filed(flt), column.is_not(None))
@@ -292,19 +312,83 @@ def durations(flt: Filters) -> dict[str, Spread]:
             for i, name in enumerate(DURATIONS)}
 
 
-def _durations_postgresql(flt: Filters) -> dict[str, Spread]:
-    columns = []
-    for column in DURATIONS.values():
-        columns += [sa.func.count(column), sa.func.sum(column),
-                    sa.func.percentile_cont(0.5).within_group(column),
-                    sa.func.percentile_cont(0.9).within_group(column)]
-    row = db.session.execute(scope(flt, *columns).where(*filed(flt))).one()
-    spreads = {}
-    for i, name in enumerate(DURATIONS):
-        n, total, median, p90 = row[4 * i:4 * i + 4]
-        spreads[name] = Spread(n, int(total) / n, float(median), float(p90)) if n else \
-            Spread(0, None, None, None)
-    return spreads
+# -- The period's one-row figures, in one query -------------------------------------------
+
+@dataclass(frozen=True)
+class Totals:
+    """Counts over all the tickets filed in the period (quality.quality and
+    quality.satisfaction show them) and, on PostgreSQL, the durations' spreads."""
+
+    filed: int
+    resolved: int
+    first_time_fixed: int
+    reopened: int
+    duplicates: int
+    #: Resolved or closed, duplicates aside.
+    finished: int
+    rated: int
+    average_rating: float | None
+    by_stars: dict[int, int]
+    durations: dict[str, Spread] | None
+
+
+def revisited(flt: Filters):
+    """The tickets with two or more on-site visits (check-ins) that may have been filed in
+    the period, each once: a visit comes after the filing, so only the visits since the
+    period's start are read (ix_ticket_events_kind_created_at), never one ticket's at a
+    time. Joined to the tickets (LEFT JOIN ... IS NULL), not `NOT IN`: PostgreSQL would
+    search the list once per ticket instead of hashing it."""
+    from repairapp.tickets.models import EventKind, TicketEvent
+    visits = sa.select(TicketEvent.ticket_id.label("ticket_id")).where(
+        TicketEvent.kind == EventKind.CHECK_IN, TicketEvent.created_at >= flt.since)
+    if flt.customer_id:  # one customer's report: their tickets' visits only
+        visits = visits.where(TicketEvent.ticket_id.in_(
+            sa.select(Ticket.id).where(Ticket.customer_id == flt.customer_id,
+                                       Ticket.created_at >= flt.since,
+                                       Ticket.created_at < flt.until)))
+    return (visits.group_by(TicketEvent.ticket_id).having(sa.func.count() > 1)
+            .subquery("revisited"))
+
+
+def totals(flt: Filters) -> Totals:
+    """Totals, in one read of the period."""
+    return once(("totals", flt), lambda: _totals(flt))
+
+
+def _totals(flt: Filters) -> Totals:
+    resolved = Ticket.resolved_at.is_not(None)
+    finished = sa.and_(sa.or_(resolved, Ticket.closed_at.is_not(None)),
+                       Ticket.merged_into_id.is_(None))
+    twice = revisited(flt)
+    columns = [
+        sa.func.count(Ticket.id), sa.func.count(Ticket.resolved_at),
+        sa.func.count().filter(sa.and_(resolved, Ticket.reopen_count == 0,
+                                       twice.c.ticket_id.is_(None))),
+        sa.func.count().filter(Ticket.reopen_count > 0), sa.func.count(Ticket.merged_into_id),
+        sa.func.count().filter(finished), sa.func.count(Ticket.rating),
+        sa.func.avg(Ticket.rating),
+        *(sa.func.count().filter(Ticket.rating == n) for n in range(1, 6))]
+    spread = postgresql()
+    if spread:
+        # Both percentiles from one sort of each duration.
+        both = sa.literal([0.5, 0.9], sa.ARRAY(sa.Float))
+        for column in DURATIONS.values():
+            columns += [sa.func.count(column), sa.func.sum(column),
+                        sa.func.percentile_cont(both).within_group(column)]
+    row = db.session.execute(
+        scope(flt, *columns).outerjoin(twice, twice.c.ticket_id == Ticket.id)
+        .where(*filed(flt))).one()
+    counts = [int(v or 0) for v in row[:7]]
+    average = None if row[7] is None else float(row[7])
+    stars = {n: int(row[7 + n] or 0) for n in range(1, 6)}
+    spreads = None
+    if spread:
+        spreads = {}
+        for i, name in enumerate(DURATIONS):
+            n, total, percentiles = row[13 + 3 * i:16 + 3 * i]
+            spreads[name] = Spread(n, int(total) / n, *map(float, percentiles)) if n else \
+                Spread(0, None, None, None)
+    return Totals(*counts, average, stars, spreads)
 
 
 def _spread(values) -> Spread:
@@ -351,16 +435,86 @@ def compliance(flt: Filters) -> list[Compliance]:
     severity, from the breach flags recorded when a target was missed. A target is decided
     once it is breached or the ticket was responded to (resolved) in time; a ticket without
     a target, or still inside it, is not counted."""
-    rows = db.session.execute(
-        scope(flt, Ticket.plan_name, Ticket.severity, *_decided(Ticket.response_due_at,
-                                                              Ticket.responded_at,
-                                                              Ticket.response_breached),
-                *_decided(Ticket.resolution_due_at, Ticket.resolved_at,
-                          Ticket.resolution_breached))
-        .where(*filed(flt)).group_by(Ticket.plan_name, Ticket.severity)
-        .order_by(Ticket.plan_name, Ticket.severity))
-    return [Compliance(plan, severity, *(int(v or 0) for v in counts))
-            for plan, severity, *counts in rows]
+    return list(grouped(flt).compliance)
+
+
+# -- The period's tickets in small groups, in one query -----------------------------------
+
+@dataclass(frozen=True)
+class Grouped:
+    """The tickets filed in the period counted per category, per customer, per plan and
+    severity, and per technician (assignee), each group in the order its figure shows."""
+
+    #: (category, tickets), most first.
+    categories: tuple[tuple[Category, int], ...]
+    #: (customer's name, tickets), most first.
+    customers: tuple[tuple[str, int], ...]
+    #: Per plan (as named at filing) and severity, by plan and severity.
+    compliance: tuple[Compliance, ...]
+    #: (user id, tickets, resolved, resolutions decided, resolutions met) per assignee.
+    assignees: tuple[tuple[int, int, int, int, int], ...]
+
+
+#: The groupings of grouped(), in its `g` column.
+_CATEGORY, _CUSTOMER, _PLAN, _ASSIGNEE = range(4)
+
+
+def grouped(flt: Filters) -> Grouped:
+    """Grouped, from one read of the period: PostgreSQL counts the four groupings in one
+    pass (GROUPING SETS); SQLite, which has none, gets the same rows from a UNION ALL of
+    the four GROUP BYs. The customers' names are joined to their counts only."""
+    return once(("grouped", flt), lambda: _grouped(flt))
+
+
+def _grouped(flt: Filters) -> Grouped:
+    keys = {_CATEGORY: (Ticket.category,), _CUSTOMER: (Ticket.customer_id,),
+            _PLAN: (Ticket.plan_name, Ticket.severity), _ASSIGNEE: (Ticket.assignee_id,)}
+    every = [column for columns in keys.values() for column in columns]
+    counts = (sa.func.count(Ticket.id).label("n"),
+              sa.func.count(Ticket.resolved_at).label("resolved"),
+              *(c.label(name) for c, name in zip(
+                  (*_decided(Ticket.response_due_at, Ticket.responded_at,
+                             Ticket.response_breached),
+                   *_decided(Ticket.resolution_due_at, Ticket.resolved_at,
+                             Ticket.resolution_breached)),
+                  ("response_decided", "response_met", "resolution_decided", "resolution_met"),
+                  strict=True)))
+    if postgresql():
+        g = sa.case(*((sa.func.grouping(columns[0]) == 0, i) for i, columns in keys.items()
+                      if i != _ASSIGNEE), else_=_ASSIGNEE)
+        rows = (scope(flt, g.label("g"), *every, *counts).where(*filed(flt))
+                .group_by(sa.func.grouping_sets(*(sa.tuple_(*c) for c in keys.values()))))
+    else:
+        rows = sa.union_all(*(
+            scope(flt, sa.literal(i).label("g"),
+                  *(c if c in columns else sa.type_coerce(sa.null(), c.type).label(c.name)
+                    for c in every), *counts)
+            .where(*filed(flt)).group_by(*columns)
+            for i, columns in keys.items()))
+    rows = rows.subquery("grouped")
+    from repairapp.customers.models import Customer
+    c = rows.c
+    named = sa.case((c.g == _CATEGORY, c.category), (c.g == _CUSTOMER, Customer.name),
+                    (c.g == _PLAN, c.plan_name))
+    query = (sa.select(c.g, c.category, Customer.name, c.plan_name, c.severity, c.assignee_id,
+                       c.n, c.resolved, c.response_decided, c.response_met,
+                       c.resolution_decided, c.resolution_met)
+             .select_from(rows)
+             .outerjoin(Customer, sa.and_(c.g == _CUSTOMER, Customer.id == c.customer_id))
+             .order_by(c.g, sa.case((c.g.in_([_CATEGORY, _CUSTOMER]), -c.n)), named,
+                       c.severity))
+    found: dict[int, list] = {i: [] for i in keys}
+    for g, category, customer, plan, severity, assignee, n, *more in db.session.execute(query):
+        more = [int(v or 0) for v in more]
+        if g == _CATEGORY:
+            found[g].append((category, int(n)))
+        elif g == _CUSTOMER:
+            found[g].append((customer, int(n)))
+        elif g == _PLAN:
+            found[g].append(Compliance(plan, severity, *more[1:]))
+        elif assignee is not None:
+            found[g].append((assignee, int(n), more[0], *more[3:]))
+    return Grouped(*(tuple(found[i]) for i in keys))
 
 
 def _decided(due, done, breached):

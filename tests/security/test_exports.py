@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from maintenance.data import plan as maintenance_plan
 from openpyxl import load_workbook
 from security import world
 
@@ -23,7 +24,10 @@ from repairapp import csvio
 from repairapp.assets.models import Asset
 from repairapp.contracts.models import Contract, PlanKind
 from repairapp.customers.models import Customer
+from repairapp.db import utcnow
 from repairapp.extensions import db
+from repairapp.maintenance.models import ItemKind, MaintenanceVisit, VisitResult, VisitStatus
+from repairapp.maintenance.services import local_today
 from repairapp.parts.models import Part
 from repairapp.reports.figures import TABLES
 
@@ -44,9 +48,21 @@ def seed_dangerous() -> None:
         f.contract(machine, plan, date(2026, 1, 1), date(2026, 12, 31),
                    number=f"{word}HT-X{n}", amount=Decimal("0.00"))
         f.ticket(machine, assignee=f.user(name=f"{c}Wang {n}"))  # for the reports' exports
+        _inspected(machine, f"{c}plan {n}", f"{c}check {n}")
         db.session.add(Part(code=f"{word}PT-X{n}", name=f"{c}SUM(A{n})", unit=f"{c}pcs",
                             price=Decimal("1.00")))
     db.session.commit()
+
+
+def _inspected(machine, plan_name: str, check: str) -> None:
+    """A visit due and done today (this month's report) whose one check failed."""
+    today = local_today(utcnow(), "Asia/Shanghai")
+    checked = maintenance_plan(machine, start=today, name=plan_name,
+                               items=[(check, ItemKind.PASS_FAIL, None, None)])
+    visit = MaintenanceVisit(plan_id=checked.id, asset_id=machine.id, period_key="x",
+                             due_date=today, status=VisitStatus.DONE, done_at=utcnow())
+    visit.results.append(VisitResult(item_id=checked.checks[0].id, passed=False))
+    db.session.add(visit)
 
 
 def cells(body: bytes) -> list[str]:
@@ -91,7 +107,8 @@ def test_no_export_has_a_cell_that_starts_a_formula(app, client):
     texts = {"assets/export", "contracts/export", "parts/export",
              "reports/tickets", "reports/by_model",
              "reports/by_site", "reports/by_customer", "reports/technicians",
-             "reports/machine_reliability"}
+             "reports/machine_reliability", "reports/inspection_models",
+             "reports/inspection_items"}
     for url, body in found.items():
         written = cells(body)
         unescaped = [cell for cell in written if cell.startswith(DANGEROUS)]

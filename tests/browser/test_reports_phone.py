@@ -4,6 +4,7 @@ scaled to the screen's width, the page's CSP breaks nothing (no console errors).
 from datetime import timedelta
 
 import pytest
+from security.test_exports import _inspected
 
 import factories as f
 from repairapp.accounts.models import Role
@@ -21,6 +22,7 @@ def test_reports_fit_a_phone(wechat_phone, live_server, output_dir):
     now = utcnow()
     for n, category in enumerate((Category.ERROR, Category.MECHANICAL, Category.ERROR)):
         f.ticket(machine, category=category, now=now - timedelta(seconds=n + 1))
+    _inspected(machine, "月度巡检", "主轴无异响")
 
     page = wechat_phone.new_page()
     problems = []
@@ -34,6 +36,8 @@ def test_reports_fit_a_phone(wechat_phone, live_server, output_dir):
     assert page.locator("h1").inner_text() == "报表"
     assert page.locator("#by_category table").inner_text().split() == [
         "报错或报警", "2", "异响、漏液或卡料", "1"]
+    assert "主轴无异响" in page.locator("#inspection_items table").inner_text()
+    assert "按期完成" in page.locator("#inspections table").inner_text()
     widths = page.eval_on_selector_all("figure.chart svg",
                                        "svgs => svgs.map(s => s.getBoundingClientRect().width)")
     assert widths and max(widths) <= 360

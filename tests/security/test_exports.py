@@ -63,6 +63,7 @@ def _inspected(machine, plan_name: str, check: str) -> None:
                              due_date=today, status=VisitStatus.DONE, done_at=utcnow())
     visit.results.append(VisitResult(item_id=checked.checks[0].id, passed=False))
     db.session.add(visit)
+    db.session.commit()
 
 
 def cells(body: bytes) -> list[str]:

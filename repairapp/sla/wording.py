@@ -185,14 +185,22 @@ def foreign_zone(tz: str) -> str | None:
     return None if tz == current_app.config["BABEL_DEFAULT_TIMEZONE"] else tz
 
 
+def _frozen_hours(data: dict | None) -> Hours:
+    """The weekly hours of a frozen calendar (`Calendar.from_json(data).hours`) without
+    parsing its days: a list of cards needs only these."""
+    if not data:
+        return {}
+    return {int(k): tuple(tuple(i) for i in v) for k, v in data["hours"].items()}
+
+
 def ticket_promise(ticket, short: bool = False) -> Text | None:
     """The tier and hours frozen on a ticket; short: just when the clock runs (from frozen
     values only, so a list of cards loads nothing more)."""
     if ticket.plan_id is None:
         return None
+    if short:  # the weekly hours are all it words: the holidays are not parsed per card
+        return describe_hours(Calendar(hours=_frozen_hours(ticket.sla_calendar)), short=True)
     calendar = Calendar.from_json(ticket.sla_calendar)
-    if short:
-        return describe_hours(calendar, short=True)
     plan = ticket.plan
     if plan is None:
         return None
@@ -222,7 +230,7 @@ def ticket_targets(ticket) -> list[Target]:
     """The ticket's promised deadlines for its severity, from its frozen targets and due
     times (a deadline met or missed stays listed; staff pages show which)."""
     minutes = (ticket.sla_targets or {}).get(ticket.severity.value) or (None, None)
-    working = not Calendar.from_json(ticket.sla_calendar).is_24x7
+    working = bool(_frozen_hours(ticket.sla_calendar))  # not 24x7
     tz = ticket.asset.site.timezone
     rows = (("response", minutes[0], ticket.response_due_at, ticket.responded_at,
              ticket.response_breached),

@@ -23,6 +23,7 @@ from repairapp.maintenance.models import MaintenanceVisit, VisitResult, VisitSta
 from repairapp.reports import customer, figures, inspections
 from repairapp.reports.customer_pdf import render_pdf
 from repairapp.reports.services import Filters
+from repairapp.servicereports import services as sending
 from repairapp.tickets.models import Category, Status
 
 Q1 = Filters(date(2026, 1, 1), date(2026, 3, 31))
@@ -264,3 +265,13 @@ def test_without_inspections_the_tables_say_so(admin, client):
     models = page[page.index('id="inspection_models"'):page.index('id="inspection_items"')]
     assert "No inspections done." in models and "No tickets match." not in models
     assert "No inspection check failed." in page[page.index('id="inspection_items"'):]
+
+
+@pytest.mark.parametrize("locale, words", [("en", "follow-ups and preventive inspections"),
+                                           ("zh", "回访和预防性巡检情况")])
+def test_the_report_email_names_inspections(app, fleet, locale, words):
+    """The email that carries the quarterly report lists inspections among its contents."""
+    report = sending.issue(fleet.customer.id, *Q1_ARGS_DATES)
+    with app.test_request_context():
+        subject, body = sending.message(report, locale)
+    assert words in body and "华东精密" in subject

@@ -357,3 +357,15 @@ def test_two_phones_signing_at_once_make_one_report(app, tech):
     [report] = db.session.scalars(sa.select(InspectionReport)).all()
     assert db.session.get(MaintenanceVisit, visit_id).report_id == report.id
     assert reports.is_intact(report)
+
+
+def test_a_round_with_a_visit_signed_alone_is_not_signed_again(client, auth, tech, day_round):
+    for visit in day_round:
+        _done(visit, tech)
+    reports.sign([day_round[1]], tech, signer_name="Chen", signature_png=None, is_round=False)
+    db.session.commit()
+    auth.login(tech.email)
+    client.set_cookie("lang", "en")
+    page = client.get(ROUND.format(day_round[0].id)).get_data(as_text=True)
+    assert "signed one by one" in page and "Customer signs the round report" not in page
+    assert client.get(f"{ROUND.format(day_round[0].id)}/sign").status_code == 302

@@ -8,6 +8,7 @@ import contextlib
 import contextvars
 import os
 import re
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -100,6 +101,101 @@ def _skip_foreign_key_checks() -> None:
     suite's user is the cluster's superuser (.ci/postgres)."""
     if db.engine.dialect.name == "postgresql":
         db.session.execute(sa.text("SET LOCAL session_replication_role = replica"))
+
+
+class Snapshots:
+    """Whole-database copies taken once per run and put back in a test's empty tables:
+    `flask demo load` costs seconds, putting its rows back a few milliseconds.
+
+    SQLite: the file's pages, copied with SQLite's backup API (an exact copy). PostgreSQL:
+    every table's rows in COPY's text format (exact too), the sequences moved past them.
+    Rows only, never the schema: that stays what the migrations made.
+    """
+
+    def __init__(self):
+        self.saved: dict = {}
+
+    def restore_or_make(self, key, make) -> None:
+        """Put back the copy saved under `key`, or run `make()` on the empty database, commit
+        and save a copy under `key`."""
+        db.session.commit()
+        assert not any(db.session.scalar(sa.select(sa.literal(1)).select_from(table).limit(1))
+                       for table in db.metadata.sorted_tables), "not an empty database"
+        if key not in self.saved:
+            make()
+            db.session.commit()
+            self.saved[key] = self._take()
+        else:
+            self._put_back(self.saved[key])
+        db.session.expire_all()
+
+    def _take(self):
+        raw = db.engine.raw_connection()
+        try:
+            if db.engine.dialect.name == "sqlite":
+                copy = sqlite3.connect(":memory:", check_same_thread=False)
+                raw.driver_connection.backup(copy)
+                return copy
+            rows, sequences = {}, []
+            with raw.driver_connection.cursor() as cursor:
+                for table in db.metadata.sorted_tables:
+                    with cursor.copy(f'COPY "{table.name}" TO STDOUT') as copy:
+                        rows[table.name] = b"".join(bytes(block) for block in copy)
+                cursor.execute(
+                    "SELECT table_name, column_name, pg_get_serial_sequence("
+                    "quote_ident(table_name), column_name) FROM information_schema.columns "
+                    "WHERE table_schema = 'public' AND pg_get_serial_sequence("
+                    "quote_ident(table_name), column_name) IS NOT NULL")
+                sequences = [row for row in cursor.fetchall() if rows.get(row[0])]
+            raw.commit()
+            return rows, sequences
+        finally:
+            raw.close()
+
+    def _put_back(self, saved) -> None:
+        raw = db.engine.raw_connection()
+        try:
+            if db.engine.dialect.name == "sqlite":
+                saved.backup(raw.driver_connection)
+                return
+            rows, sequences = saved
+            with raw.driver_connection.cursor() as cursor:
+                # Rows go in table by table; the copy was consistent, so skip the checks.
+                cursor.execute("SET LOCAL session_replication_role = replica")
+                for name, data in rows.items():
+                    if data:
+                        with cursor.copy(f'COPY "{name}" FROM STDIN') as copy:
+                            copy.write(data)
+                # New rows get ids after the copied ones (and after any used before).
+                for table, column, sequence in sequences:
+                    cursor.execute(f'SELECT setval(%s, GREATEST(nextval(%s), MAX("{column}"))) '
+                                   f'FROM "{table}"', (sequence, sequence))
+            raw.commit()
+        finally:
+            raw.close()
+
+
+@pytest.fixture(scope="session")
+def _snapshots():
+    return Snapshots()
+
+
+@pytest.fixture
+def demo(_snapshots):
+    """`demo(now)` fills the test's empty database with `load_demo(now=now, seed=seed)`,
+    committed: loaded for real the first time in a run, put back from a copy of that load
+    after. The demo's story is the same for the same now and seed; only its random tokens
+    and label codes would differ between real loads, and tests must not care which they get.
+    With `now=None` it is the demo as loaded at its first use in this run (what `make run`
+    shows someone who looks a few minutes later)."""
+
+    def load(now=None, seed=None):
+        from repairapp.demo import DEMO_SEED, load_demo
+
+        seed = DEMO_SEED if seed is None else seed
+        _snapshots.restore_or_make(("demo", now, seed), lambda: load_demo(now=now, seed=seed))
+
+    return load
 
 
 @pytest.fixture

@@ -83,16 +83,17 @@ def test_demo_plans_count_their_tiers_working_hours(runner, client):
 NOW = datetime(2026, 6, 10, 2, 30, tzinfo=UTC)  # a Wednesday, 10:30 in Shanghai
 
 
-def _load(now: datetime = NOW) -> list[Ticket]:
-    load_demo(now=now)
-    db.session.commit()
+def _load(demo, now: datetime | None = NOW) -> list[Ticket]:
+    """The demo as of `now` (None: as of now), committed (a real load the first time in the
+    run, a copy of it after: see the `demo` fixture)."""
+    demo(now)
     return list(db.session.scalars(sa.select(Ticket).order_by(Ticket.id)))
 
 
-def test_every_technician_has_open_jobs_in_the_working_states(client, auth):
+def test_every_technician_has_open_jobs_in_the_working_states(client, auth, demo):
     """Each technician's My jobs lists several open jobs; together they are acknowledged,
     on the way, on site and waiting for parts; the dispatch queue has new requests."""
-    tickets = _load(utcnow())
+    tickets = _load(demo, None)
     technicians = db.session.scalars(sa.select(User).where(User.role == Role.TECHNICIAN)).all()
     states = set()
     for tech in technicians:
@@ -112,10 +113,10 @@ def test_every_technician_has_open_jobs_in_the_working_states(client, auth):
     assert all(t.number in queue for t in new)
 
 
-def test_closed_history_spans_months_with_ratings_a_breach_and_a_reopen():
+def test_closed_history_spans_months_with_ratings_a_breach_and_a_reopen(demo):
     """Months of closed tickets: rated through the tracking page's service, closed by the
     system, answered late and fixed late (recorded and escalated), one reopened and fixed."""
-    tickets = _load()
+    tickets = _load(demo)
     closed = [t for t in tickets if t.status is Status.CLOSED]
     assert NOW - min(t.created_at for t in closed) >= timedelta(days=60)
     assert max(t.closed_at for t in closed) < NOW
@@ -157,10 +158,10 @@ def test_demo_story_is_the_same_for_the_same_now_and_seed():
     assert runs[0] == runs[1] != runs[2] and len(runs[0]) > 30
 
 
-def test_demo_times_are_consistent_and_in_the_past():
+def test_demo_times_are_consistent_and_in_the_past(demo):
     """Every ticket's events run forward and end before now; due times are what the plan's
     calendar gives for the filing time; breach flags match the deadlines."""
-    tickets = _load()
+    tickets = _load(demo)
     for t in tickets:
         times = [e.created_at for e in t.events]
         assert times == sorted(times) and times[-1] <= NOW and times[0] == t.created_at
@@ -178,9 +179,9 @@ def test_demo_times_are_consistent_and_in_the_past():
     assert max(n.created_at for n in notes) <= NOW
 
 
-def test_demo_pages_have_something_to_show(client, auth):
+def test_demo_pages_have_something_to_show(client, auth, demo):
     """Ticket pages show timelines and tracking pages the requester's view, on first run."""
-    tickets = _load(utcnow())
+    tickets = _load(demo, None)
     client.set_cookie("lang", "en")
     for t in (tickets[0], tickets[-1], next(t for t in tickets if t.reopen_count)):
         page = client.get(f"/t/{t.tracking_token}")

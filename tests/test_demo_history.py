@@ -43,10 +43,10 @@ def _count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def test_command_adds_what_it_says_onto_the_demo(runner):
+def test_command_adds_what_it_says_onto_the_demo(runner, demo):
     """Added to the demo, reusing its plans and staff; the summary names what was added and
     the time taken."""
-    runner.invoke(args=["demo", "load"])
+    demo()
     plans = _count(ServicePlan)
     result = runner.invoke(args=["demo", "history", "--tickets", "300", "--assets", "40"])
     assert result.exit_code == 0, result.output

@@ -9,18 +9,16 @@ from repairapp.billing.notices import queue_renewal_notices
 from repairapp.billing.renewals import lapse_gap
 from repairapp.contracts.models import Contract, CoverageState, ServicePlan
 from repairapp.contracts.services import coverage_for_asset
-from repairapp.demo import load_demo
 from repairapp.extensions import db
 
 NOW = datetime(2026, 6, 10, 2, 30, tzinfo=UTC)
 TODAY = NOW.date()
 
 
-def test_demo_contract_money():
+def test_demo_contract_money(demo):
     """Every tier has a fee (A a fixed one); one pay-first contract is unpaid and pending,
     after a lapse; the C contract ends within 30 days and gets its notice."""
-    load_demo(now=NOW)
-    db.session.commit()
+    demo(NOW)
     plans = [p for p in db.session.scalars(sa.select(ServicePlan)) if p.service_level]
     assert all(p.fee_rate_percent or p.fee_annual for p in plans)
     assert [p.service_level.value for p in plans if p.fee_annual] == ["A"]

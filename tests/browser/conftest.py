@@ -63,8 +63,11 @@ def camera_photo(tmp_path_factory):
 
 
 @pytest.fixture
-def demo_scan_url(runner, live_server):
-    """The first scan URL `flask demo load` prints (what `make run` shows a newcomer)."""
+def demo_scan_url(demo, runner, live_server):
+    """The first scan URL `flask demo load` prints (what `make run` shows a newcomer). The
+    demo is the one loaded at its first use in the run (see the `demo` fixture); the command
+    then finds it there and prints its logins and links, as a second `make run` does."""
+    demo()
     output = runner.invoke(args=["demo", "load", "--base-url", live_server]).output
     return re.search(rf"{re.escape(live_server)}/r/[0-9A-Z]{{12}}", output).group(0)
 

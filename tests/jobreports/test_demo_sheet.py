@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from repairapp.demo import load_demo
 from repairapp.extensions import db
 from repairapp.jobreports import services
 from repairapp.jobreports.models import JobReport
@@ -12,11 +11,10 @@ from repairapp.jobreports.models import JobReport
 NOW = datetime(2026, 6, 10, 2, 30, tzinfo=UTC)
 
 
-def test_the_demo_has_a_signed_sheet_on_a_chargeable_job_resolved_on_site(client):
+def test_the_demo_has_a_signed_sheet_on_a_chargeable_job_resolved_on_site(client, demo):
     """One sheet, drawn signature and the requester's name, sealed, signed before now and
     after the fix, with priced amounts; the tracking page links it."""
-    load_demo(now=NOW)
-    db.session.commit()
+    demo(NOW)
     [report] = db.session.scalars(sa.select(JobReport)).all()
     ticket = report.ticket
     assert ticket.is_chargeable and services.was_on_site(ticket)

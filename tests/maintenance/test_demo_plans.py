@@ -11,10 +11,10 @@ from repairapp.maintenance.models import MaintenanceVisit
 from repairapp.maintenance.services import generate
 
 
-def test_every_technician_has_visits_in_the_coming_weeks(runner):
+def test_every_technician_has_visits_in_the_coming_weeks(demo):
     """Loaded demo: each technician has a visit within 30 days; one plan waits for dispatch;
     a sweep right after adds nothing."""
-    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    demo()
     today = utcnow().date()
     for tech in db.session.scalars(sa.select(User).where(User.role == Role.TECHNICIAN)):
         due = db.session.scalars(sa.select(MaintenanceVisit.due_date).where(

@@ -12,10 +12,10 @@ from repairapp.quotes.models import Quote, QuoteStatus
 from repairapp.tickets.models import Status, Ticket
 
 
-def test_demo_has_a_closed_chargeable_ticket_billed_from_its_approved_quote(runner):
+def test_demo_has_a_closed_chargeable_ticket_billed_from_its_approved_quote(demo):
     """Visit 2 days + 2 travel days at 2,000 + train 356.40 + belt 45.00 = 8,401.40, the
     default 6 % VAT contained 8,401.40 × 6 / 106 = 475.55; billed the same."""
-    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    demo()
     assert f.count(Part) == 4
     quote = db.session.scalar(sa.select(Quote))
     ticket = db.session.get(Ticket, quote.ticket_id)

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import factories as f
 from intake.conftest import jpeg_bytes
 from reliability.conftest import empty_database_app
-from repairapp.demo import load_demo
 from repairapp.extensions import db
 from repairapp.intake import services as held_photos
 from repairapp.tickets.photos import reencode
@@ -44,10 +43,10 @@ def _cli(app, *args):
 
 
 def test_backup_restores_into_a_fresh_database_with_every_row_and_photo(app, fresh_app,
-                                                                        tmp_path):
+                                                                        tmp_path, demo):
     """The demo plus a ticket with two photos and a form's held photo: backed up, restored
     into an empty database, the same rows in every table and the same photo bytes."""
-    load_demo()
+    demo()
     photos = [reencode(jpeg_bytes(color=c), 1600) for c in ("red", "blue", "green")]
     f.ticket(photos=photos[:2])
     held_photos.hold("k" * 32, photos[2:])

@@ -57,7 +57,7 @@ NOT_PAGES = {"static", "health.healthz", "health.readyz", "main.confirm_language
              "assets.export_csv", "contracts.export_csv", "parts.export_csv", "reports.download",
              "reports.customer_pdf", "servicereports.pdf", "billing.renewal_pdf",
              "labels.calibration_page", "jobreports.staff_pdf", "jobreports.public_pdf",
-             "maintenance.report_pdf_file", "accounts.logout"}
+             "accounts.logout"}
 #: Names and codes written the same in Chinese UI text (Webhook is what WeCom, DingTalk and
 #: Feishu call it in their own Chinese settings; chinesecalendar is a package's name; MTBF and
 #: MTTR are how Chinese maintenance reports write them too, explained beside them).
@@ -169,23 +169,38 @@ class Walk:
         found = self.rule(url)
         if not found or found[0] in NOT_PAGES or (name is None and found[1] in self.seen):
             return
-        response = self.page.goto(url if url.startswith("http") else self.base + url)
+        url = url if url.startswith("http") else self.base + url
+        if name is None:  # found by the walk: ask first, rendering only pages to check
+            answer = self.page.request.get(url)  # the page's cookies, redirects followed
+            skip = self.skipped(found, answer.status, answer.url)
+            answer.dispose()
+            if skip:
+                return
+        response = self.page.goto(url)
+        if self.skipped(found, response.status, self.page.url):
+            return
         landed = self.rule(self.page.url)
-        if response.status in (403, 404) or (landed and landed[0] != found[0]
-                                              and landed[1] in self.seen):
-            return  # not for this role (or a redirect to a page already walked)
         self.seen.update({found[1], landed[1] if landed else found[1]})
         self.check(name or (landed or found)[0].replace(".", "-"), response.status)
         if follow:
             for href in self.page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)"):
                 self.visit(href)
 
+    def skipped(self, found: tuple[str, str], status: int, url: str) -> bool:
+        """Not for this role, or a redirect to a page already walked."""
+        landed = self.rule(url)
+        return status in (403, 404) or bool(landed and landed[0] != found[0]
+                                            and landed[1] in self.seen)
+
     def check(self, name: str, status: int) -> None:
         """Measure the current page; screenshot it as the user first sees it."""
         if name in self.visited:  # e.g. /sla/new after /sla/1: both are sla.calendar
             name = f"{name}-{sum(v == name or v.startswith(f'{name}-') for v in self.visited) + 1}"
         self.visited.append(name)
-        self.page.screenshot(path=self.out / f"{self.role}-{name}.png", full_page=True)
+        # In CSS pixels (360 px wide): a third of the device's 1080 px each way, a ninth of
+        # the pixels to encode; the measurements below are in CSS pixels either way.
+        self.page.screenshot(path=self.out / f"{self.role}-{name}.png", full_page=True,
+                             scale="css")
         if status >= 400:
             self.problems.append(f"{name}: HTTP {status}")
         m = self.page.evaluate(MEASURE, LIMITS)

@@ -32,8 +32,8 @@ def visit_round(visit: MaintenanceVisit) -> list[MaintenanceVisit]:
 
 @bp.record_once
 def _template_globals(state) -> None:
-    state.app.jinja_env.globals.update(check_result=check_result,
-                                       report_title=report_pdf.title)
+    """A check's result in words, on the sign page as in the PDF."""
+    state.app.jinja_env.globals["check_result"] = check_result
 
 
 def _mine(visit: MaintenanceVisit) -> MaintenanceVisit:

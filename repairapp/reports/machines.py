@@ -133,25 +133,25 @@ def _per_machine(flt: Filters, shown: int, repeated: int) -> PerMachine:
         .join(Customer, Customer.id == Site.customer_id))
     # The machines with the most failures, then the longest mean wall-clock resolution (none
     # last), then by tag: ranked over the counts, the first ones named with their site.
-    wall = sa.case((p.wall_n > 0, sa.cast(p.wall_sum, sa.Float) / p.wall_n))
-    ranked = (sa.select(p.tag, p.name, p.model, p.site_id, p.failures, p.working_sum,
-                        p.working_n, p.wall_sum, p.wall_n,
-                        sa.func.row_number().over(order_by=(
-                            p.failures.desc(), sa.nulls_last(wall.desc()), p.tag,
-                            p.asset_id)).label("rank"))
-              .where(p.failures > 0).subquery("ranked"))
-    r = ranked.c
+    # (ORDER BY ... LIMIT keeps the first few while reading, where ranking them all would
+    # sort every machine; the rank is then taken over those few, in the same order.)
+    wall = sa.case((p.wall_n > 0, sa.cast(p.wall_sum, sa.Float) / p.wall_n)).label("wall")
+    order = (p.failures.desc(), sa.nulls_last(wall.desc()), p.tag, p.asset_id)
+    first = (sa.select(p.asset_id, p.tag, p.name, p.model, p.site_id, p.failures,
+                       p.working_sum, p.working_n, p.wall_sum, p.wall_n, wall)
+             .where(p.failures > 0).order_by(*order).limit(shown).subquery("first"))
+    r = first.c
     top = arm(_MACHINE, [r.tag, r.name, r.model, site],
               [r.failures, r.wall_n, r.working_sum, r.working_n, r.wall_sum, r.wall_n],
-              r.rank, sa.join(ranked, Site, Site.id == r.site_id)
-              .join(Customer, Customer.id == Site.customer_id), where=r.rank <= shown)
-    failing = (sa.select(p.recent, p.tag, p.name, p.model,
-                         sa.func.row_number().over(order_by=(p.recent.desc(), p.tag))
-                         .label("rank"))
-               .where(p.recent >= TIMES).subquery("failing"))
+              sa.func.row_number().over(order_by=(
+                  r.failures.desc(), sa.nulls_last(r.wall.desc()), r.tag, r.asset_id)),
+              sa.join(first, Site, Site.id == r.site_id)
+              .join(Customer, Customer.id == Site.customer_id))
+    failing = (sa.select(p.recent, p.tag, p.name, p.model).where(p.recent >= TIMES)
+               .order_by(p.recent.desc(), p.tag).limit(repeated).subquery("failing"))
     f = failing.c
-    again = arm(_REPEATED, [f.tag, f.name, f.model], [f.recent], f.rank, failing,
-                where=f.rank <= repeated)
+    again = arm(_REPEATED, [f.tag, f.name, f.model], [f.recent],
+                sa.func.row_number().over(order_by=(f.recent.desc(), f.tag)), failing)
     rows = sa.union_all(models, sites, top, again).subquery("rows")
     found: dict[int, list] = {kind: [] for kind in range(4)}
     for row in db.session.execute(sa.select(rows).order_by(rows.c.kind, rows.c.rank)):

@@ -39,13 +39,18 @@ def issue_label(asset: Asset) -> Label:
 
 
 def label_for_code(raw: str) -> Label | None:
-    """The label (current or revoked) with this code, its asset, site and customer loaded."""
+    """The label (current or revoked) with this code, its asset, site and customer loaded,
+    and the asset's warranty plan with its calendar (the scan page's promise in warranty)."""
     code = normalize_code(raw)
     if code is None:
         return None
+    from repairapp.contracts.models import ServicePlan  # contracts import assets
+
+    asset = joinedload(Label.asset)
     return db.session.scalar(
         sa.select(Label).where(Label.code == code)
-        .options(joinedload(Label.asset).joinedload(Asset.site).joinedload(Site.customer)))
+        .options(asset.joinedload(Asset.site).joinedload(Site.customer),
+                 asset.joinedload(Asset.warranty_plan).joinedload(ServicePlan.calendar)))
 
 
 def contracts_elsewhere(asset: Asset, site_id: int) -> str | None:

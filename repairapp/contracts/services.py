@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
+from sqlalchemy.orm import joinedload
 
 from repairapp.assets.models import Asset
 from repairapp.contracts.models import (
@@ -92,14 +93,18 @@ def is_awaiting_payment(contract: Contract, day: date) -> bool:
 def _default_plan(kind: PlanKind) -> ServicePlan | None:
     return db.session.scalar(
         sa.select(ServicePlan).where(ServicePlan.kind == kind).order_by(ServicePlan.id).limit(1)
+        .options(joinedload(ServicePlan.calendar))
     )
 
 
 def coverage_for_asset(asset: Asset, at: datetime) -> Coverage:
     """Coverage of `asset` at instant `at`, judged on the calendar day at the asset's site."""
     day = at.astimezone(ZoneInfo(asset.site.timezone)).date()
+    # Each contract's plan and its calendar come along: the covering plan's promise and
+    # due times need both (two lazy loads otherwise).
     contracts = db.session.scalars(
         sa.select(Contract).join(contract_assets).where(contract_assets.c.asset_id == asset.id)
+        .options(joinedload(Contract.plan).joinedload(ServicePlan.calendar))
     ).all()
     unpaid = {c.id for c in contracts if is_awaiting_payment(c, day)}
     periods = [Period(c.start_date, c.end_date, c.id) for c in contracts]

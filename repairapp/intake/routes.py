@@ -105,8 +105,13 @@ def _impact_hints(plan, tz: str, calendar) -> dict[str, list[str]]:
             for impact, severity in IMPACT_SEVERITY.items()}
 
 
-def _render(asset, form: RequestForm, info_form: AddInfoForm, status: int = 200,
+def _render(asset, form: RequestForm, info_form: AddInfoForm | None, status: int = 200,
             held: int = 0, held_info: int = 0):
+    """The scan page; `info_form` None: an empty "add to the open request" form, built only
+    when there is an open request to show it with."""
+    open_ticket = tickets.open_ticket_for_asset(asset.id)
+    if info_form is None and open_ticket is not None:
+        info_form = AddInfoForm(formdata=None, name=form.name.data)
     coverage = coverage_for_asset(asset, utcnow())
     plan = coverage.plan
     # The plan's calendar once per request (its holidays are a query): for the impact hints
@@ -115,7 +120,7 @@ def _render(asset, form: RequestForm, info_form: AddInfoForm, status: int = 200,
     return render_template(
         "intake/scan.html", asset=asset, coverage=coverage, form=form, info_form=info_form,
         held=held, held_info=held_info, plan_calendar=calendar,
-        open_ticket=tickets.open_ticket_for_asset(asset.id),
+        open_ticket=open_ticket,
         impact_hints=_impact_hints(plan, asset.site.timezone, calendar),
     ), status
 
@@ -146,8 +151,7 @@ def scan(code: str):
         held_photos.hold(form.key.data, list(form.reencoded))
         db.session.commit()
     held = held_photos.held_count(form.key.data) if form.is_submitted() else 0
-    return _render(asset, form, AddInfoForm(formdata=None, name=form.name.data),
-                   422 if form.errors else 200, held=held)
+    return _render(asset, form, None, 422 if form.errors else 200, held=held)
 
 
 @bp.post("/r/<code>/add")

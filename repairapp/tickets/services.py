@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from repairapp.assets.models import Asset
 from repairapp.contracts.models import Severity
@@ -40,7 +41,12 @@ TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 def by_tracking_token(token: str) -> Ticket | None:
     if not TOKEN_SHAPE.fullmatch(token):
         return None
-    return db.session.scalar(sa.select(Ticket).where(Ticket.tracking_token == token))
+    # With what the tracking page shows of it (machine, site, plan, engineer) in the same
+    # query rather than one lazy load each.
+    return db.session.scalar(
+        sa.select(Ticket).where(Ticket.tracking_token == token)
+        .options(joinedload(Ticket.asset).joinedload(Asset.site), joinedload(Ticket.plan),
+                 joinedload(Ticket.assignee)))
 
 
 def open_ticket_for_asset(asset_id: int) -> Ticket | None:

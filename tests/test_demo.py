@@ -53,10 +53,10 @@ def test_demo_covers_every_state_and_tier_and_prints_logins(runner, client):
     assert "华东精密制造有限公司" in client.get(report).get_data(as_text=True)
 
 
-def test_demo_load_twice_does_not_duplicate(runner):
+def test_demo_load_twice_does_not_duplicate(runner, demo):
     """A second `make run` keeps the data and still prints the logins and links, on the
     address given this time."""
-    runner.invoke(args=["demo", "load"])
+    demo()  # the first load
     count = {m: db.session.scalar(sa.select(sa.func.count()).select_from(m))
              for m in (Asset, Ticket, User, Notification)}
     result = runner.invoke(args=["demo", "load", "--base-url", "http://0.0.0.0:5001"])
@@ -68,9 +68,9 @@ def test_demo_load_twice_does_not_duplicate(runner):
     assert len(urls) == 5 and all(u.startswith(base) for u in urls)
 
 
-def test_demo_plans_count_their_tiers_working_hours(runner, client):
+def test_demo_plans_count_their_tiers_working_hours(client, demo):
     """8 h and B plans run in office hours, A around the clock; the scan page says which."""
-    runner.invoke(args=["demo", "load"])
+    demo()
     plans = {p.service_level: p for p in db.session.scalars(sa.select(ServicePlan))}
     assert plans[ServiceLevel.H8].calendar.spec().hours[0] == ((510, 720), (780, 1050))
     assert plans[ServiceLevel.A].calendar is None

@@ -85,12 +85,17 @@ def _clean_tables(app):
     """Each test starts with empty tables and an app context."""
     with app.app_context():
         yield
-        db.session.rollback()
-        _skip_foreign_key_checks()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
+        empty_tables()
         db.session.remove()
+
+
+def empty_tables() -> None:
+    """Delete every row of every table, committed."""
+    db.session.rollback()
+    _skip_foreign_key_checks()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
 
 
 def _skip_foreign_key_checks() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from conftest import empty_tables
 from repairapp.accounts.models import Role, User
 from repairapp.assets.models import Asset
 from repairapp.contracts.models import CoverageState, ServiceLevel, ServicePlan
@@ -147,10 +148,14 @@ def _story() -> list[tuple]:
             for t in db.session.scalars(sa.select(Ticket).order_by(Ticket.id))]
 
 
-def test_demo_story_is_the_same_for_the_same_now_and_seed():
-    """The seeded story repeats exactly (tokens and label codes aside); another seed differs."""
-    runs = []
-    for seed in (DEMO_SEED, DEMO_SEED, DEMO_SEED + 1):
+def test_demo_story_is_the_same_for_the_same_now_and_seed(demo):
+    """The seeded story repeats exactly (tokens and label codes aside); another seed differs.
+    The first story is the demo fixture's real load of this now and seed (made earlier in the
+    run or here), the others are loaded here."""
+    demo(NOW)
+    runs = [_story()]
+    empty_tables()
+    for seed in (DEMO_SEED, DEMO_SEED + 1):
         load_demo(now=NOW, seed=seed)
         db.session.flush()
         runs.append(_story())

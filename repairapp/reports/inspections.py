@@ -152,10 +152,6 @@ class Failures:
     #: By check: the plan whose checklist holds it.
     plan: str = ""
 
-    @property
-    def rate(self) -> float | None:
-        return self.failed / self.judged if self.judged else None
-
 
 def _failure_counts():
     failed = Result.passed.is_(False)
@@ -166,7 +162,8 @@ def _failure_counts():
 
 
 def _with_results(query):
-    return (query.join(Result, Result.visit_id == Visit.id)
+    """The done visits with their results (a visit without any still counts as done)."""
+    return (query.outerjoin(Result, Result.visit_id == Visit.id)
             .outerjoin(Ticket, Ticket.id == Result.ticket_id)
             .where(Visit.status == VisitStatus.DONE))
 

@@ -112,17 +112,19 @@ def _per_machine(flt: Filters, shown: int, repeated: int) -> PerMachine:
         return query
 
     fleet = _fleet(flt)
-    tickets, failures = sa.func.sum(p.tickets), sa.func.sum(p.failures)
-    # Per model: its tickets (for the distribution) and failures (for MTBF and MTTR), with
-    # a rank for each figure's order; the rows are picked per figure below.
+    # Per model: its tickets (for the distribution) and failures (for MTBF and MTTR), then
+    # its fleet joined to those few rows, with a rank for each figure's order; the rows are
+    # picked per figure below.
+    per_model = (sa.select(p.model, *(sa.func.sum(column).label(column.name) for column in (
+        p.tickets, p.failures, p.working_sum, p.working_n, p.wall_sum, p.wall_n)))
+        .where(p.tickets > 0).group_by(p.model).subquery("per_model"))
+    m = per_model.c
     models = arm(
-        _MODEL, [p.model],
-        [tickets, failures, sa.func.sum(p.working_sum), sa.func.sum(p.working_n),
-         sa.func.sum(p.wall_sum), sa.func.sum(p.wall_n), sa.func.max(fleet.c.machines),
-         sa.func.row_number().over(order_by=(failures.desc(), p.model))],
-        sa.func.row_number().over(order_by=(tickets.desc(), p.model)),
-        sa.outerjoin(named, fleet, fleet.c.model == p.model), where=p.tickets > 0,
-        group_by=[p.model])
+        _MODEL, [m.model],
+        [m.tickets, m.failures, m.working_sum, m.working_n, m.wall_sum, m.wall_n,
+         fleet.c.machines, sa.func.row_number().over(order_by=(m.failures.desc(), m.model))],
+        sa.func.row_number().over(order_by=(m.tickets.desc(), m.model)),
+        sa.outerjoin(per_model, fleet, fleet.c.model == m.model))
     # Per site: summed from the machines, then named.
     per_site = (sa.select(p.site_id, sa.func.sum(p.tickets).label("tickets"))
                 .where(p.tickets > 0).group_by(p.site_id).subquery("per_site"))

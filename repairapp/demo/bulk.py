@@ -539,7 +539,8 @@ class Builder:
             "resolution_due_at": _at(clock.at(f + resolution_t)) if resolution_t else None,
             "paused_at": None, "paused_minutes": 0, "response_breached": False,
             "resolution_breached": False, "assignee_id": None, "resolution_note": "",
-            "rating": None, "rating_comment": "", "reopen_count": 0, "merged_into_id": None,
+            "rating": None, "rating_comment": "", "reopen_count": 0, "visit_count": 0,
+            "merged_into_id": None,
             "created_at": _at(filing.minute), "responded_at": None, "resolved_at": None,
             "closed_at": None, "response_working_minutes": None,
             "response_wall_minutes": None, "resolution_working_minutes": None,
@@ -659,6 +660,7 @@ class Builder:
                 break
             if what == "check_in":
                 events.append(self.event(tid, minute, EventKind.CHECK_IN, actor))
+                ticket["visit_count"] += 1
                 if status is not Status.ON_SITE:
                     status = self._status(ticket, events, tid, minute, status, Status.ON_SITE,
                                           actor, "", clock)

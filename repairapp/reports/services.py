@@ -332,24 +332,6 @@ class Totals:
     durations: dict[str, Spread] | None
 
 
-def revisited(flt: Filters):
-    """The tickets with two or more on-site visits (check-ins) that may have been filed in
-    the period, each once: a visit comes after the filing, so only the visits since the
-    period's start are read (ix_ticket_events_kind_created_at), never one ticket's at a
-    time. Joined to the tickets (LEFT JOIN ... IS NULL), not `NOT IN`: PostgreSQL would
-    search the list once per ticket instead of hashing it."""
-    from repairapp.tickets.models import EventKind, TicketEvent
-    visits = sa.select(TicketEvent.ticket_id.label("ticket_id")).where(
-        TicketEvent.kind == EventKind.CHECK_IN, TicketEvent.created_at >= flt.since)
-    if flt.customer_id:  # one customer's report: their tickets' visits only
-        visits = visits.where(TicketEvent.ticket_id.in_(
-            sa.select(Ticket.id).where(Ticket.customer_id == flt.customer_id,
-                                       Ticket.created_at >= flt.since,
-                                       Ticket.created_at < flt.until)))
-    return (visits.group_by(TicketEvent.ticket_id).having(sa.func.count() > 1)
-            .subquery("revisited"))
-
-
 def totals(flt: Filters) -> Totals:
     """Totals, in one read of the period."""
     return once(("totals", flt), lambda: _totals(flt))
@@ -359,11 +341,12 @@ def _totals(flt: Filters) -> Totals:
     resolved = Ticket.resolved_at.is_not(None)
     finished = sa.and_(sa.or_(resolved, Ticket.closed_at.is_not(None)),
                        Ticket.merged_into_id.is_(None))
-    twice = revisited(flt)
     columns = [
         sa.func.count(Ticket.id), sa.func.count(Ticket.resolved_at),
+        # At most one on-site visit: the check-ins counted on the ticket (visit_count,
+        # migration 0025), not read from the events.
         sa.func.count().filter(sa.and_(resolved, Ticket.reopen_count == 0,
-                                       twice.c.ticket_id.is_(None))),
+                                       Ticket.visit_count <= 1)),
         sa.func.count().filter(Ticket.reopen_count > 0), sa.func.count(Ticket.merged_into_id),
         sa.func.count().filter(finished), sa.func.count(Ticket.rating),
         sa.func.avg(Ticket.rating),
@@ -376,8 +359,7 @@ def _totals(flt: Filters) -> Totals:
             columns += [sa.func.count(column), sa.func.sum(column),
                         sa.func.percentile_cont(both).within_group(column)]
     row = db.session.execute(
-        scope(flt, *columns).outerjoin(twice, twice.c.ticket_id == Ticket.id)
-        .where(*filed(flt))).one()
+        scope(flt, *columns).where(*filed(flt))).one()
     counts = [int(v or 0) for v in row[:7]]
     average = None if row[7] is None else float(row[7])
     stars = {n: int(row[7 + n] or 0) for n in range(1, 6)}

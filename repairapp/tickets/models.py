@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from repairapp.accounts.models import User
 from repairapp.assets.models import Asset
@@ -85,7 +85,7 @@ REPORT_COLUMNS = (
     "merged_into_id", "responded_at", "resolved_at", "closed_at", "response_due_at",
     "resolution_due_at", "response_breached", "resolution_breached", "rating", "reopen_count",
     "response_working_minutes", "response_wall_minutes", "resolution_working_minutes",
-    "resolution_wall_minutes", "id",
+    "resolution_wall_minutes", "visit_count", "id",
 )
 #: What a report's filters and its volume over time need beside the resolution and closing
 #: times (ix_tickets_resolved_at_closed_at).
@@ -161,6 +161,10 @@ class Ticket(db.Model):
     rating: Mapped[int | None]
     rating_comment: Mapped[str] = mapped_column(sa.Text, default="")
     reopen_count: Mapped[int] = mapped_column(default=0)
+    #: Check-ins on site recorded (migration 0025): the first-time-fix rate counts the
+    #: tickets visited at most once without reading their check-ins. Kept by
+    #: _count_visits below whenever a CHECK_IN event is added through the ORM.
+    visit_count: Mapped[int] = mapped_column(default=0, server_default="0")
     #: Closed as a duplicate of this earlier ticket on the same machine; the requester's
     #: tracking link then follows that one.
     #: Indexed: every ticket page asks for the duplicates merged into it, and deleting a
@@ -244,6 +248,24 @@ class TicketEvent(db.Model):
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _count_visits(session, _context, _instances) -> None:
+    """Each check-in added counts on its ticket's visit_count, in the same flush. For a
+    ticket already stored the UPDATE adds in SQL (visit_count + n), so two check-ins
+    written at once both count."""
+    added: dict[Ticket, int] = {}
+    with session.no_autoflush:
+        for obj in session.new:
+            if isinstance(obj, TicketEvent) and obj.kind == EventKind.CHECK_IN:
+                ticket = obj.ticket or session.get(Ticket, obj.ticket_id)
+                added[ticket] = added.get(ticket, 0) + 1
+    for ticket, n in added.items():
+        if ticket in session.new:
+            ticket.visit_count = (ticket.visit_count or 0) + n
+        else:
+            ticket.visit_count = Ticket.visit_count + n
 
 
 class WorkLog(db.Model):

@@ -57,7 +57,7 @@ NOT_PAGES = {"static", "health.healthz", "health.readyz", "main.confirm_language
              "assets.export_csv", "contracts.export_csv", "parts.export_csv", "reports.download",
              "reports.customer_pdf", "servicereports.pdf", "billing.renewal_pdf",
              "labels.calibration_page", "jobreports.staff_pdf", "jobreports.public_pdf",
-             "accounts.logout"}
+             "maintenance.report_pdf_file", "accounts.logout"}
 #: Names and codes written the same in Chinese UI text (Webhook is what WeCom, DingTalk and
 #: Feishu call it in their own Chinese settings; chinesecalendar is a package's name; MTBF and
 #: MTTR are how Chinese maintenance reports write them too, explained beside them).

@@ -40,9 +40,16 @@ def rows_html(table: Table) -> Markup:
             len(table.header), getattr(table, "empty", "") or _l("No tickets match."))
     labels = [""] + [f' data-label="{escape(name)}"' for name in table.header[1:]]
     return Markup("\n    ".join(  # noqa: S704 -- every value and label escaped here
-        "<tr>" + "".join(f"<td{label}>{escape('—' if value is None else value)}</td>"
+        "<tr>" + "".join(f"<td{label}>{_cell(value)}</td>"
                          for label, value in zip(labels, row, strict=False)) + "</tr>"
         for row in table.rows))
+
+
+def _cell(value) -> str:
+    """A cell's text, escaped: a count's digits need no escaping (most cells are counts)."""
+    if type(value) is int:
+        return str(value)
+    return escape("—" if value is None else value)
 
 
 def _volume(flt: Filters) -> Table:

@@ -8,6 +8,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
+import factories as f
+
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update"]
@@ -48,6 +50,27 @@ def phone(browser):
 def wechat_phone(browser):
     """A 360×640 Android phone opening pages inside WeChat, in Chinese."""
     yield from _phone(browser, WECHAT_PHONE)
+
+
+def log_in(page, live_server, email):
+    """A member of staff logs in on `page` with the factories' password."""
+    page.goto(f"{live_server}/accounts/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", f.PASSWORD)
+    page.click("button.primary")
+    page.wait_for_load_state()
+
+
+def staff_phone(browser, live_server, email, timeout=15_000, **options):
+    """A WeChat phone logged in as `email`: (context, page, the console's errors so far).
+    `options` go to the browser context (e.g. java_script_enabled=False)."""
+    context = browser.new_context(locale="zh-CN", **WECHAT_PHONE, **options)
+    context.set_default_timeout(timeout)
+    errors = []
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    log_in(page, live_server, email)
+    return context, page, errors
 
 
 @pytest.fixture(scope="session")

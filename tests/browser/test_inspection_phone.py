@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from maintenance.data import plan
 
 import factories as f
-from browser.conftest import WECHAT_PHONE
+from browser.conftest import WECHAT_PHONE, log_in, staff_phone
 from repairapp.accounts.models import Role
 from repairapp.db import utcnow
 from repairapp.extensions import db
@@ -24,14 +24,6 @@ CHECKS = (("风扇运转无异响", ItemKind.PASS_FAIL, None, None),
           ("其他情况", ItemKind.TEXT, None, None))
 
 
-def _log_in(page, live_server, email):
-    page.goto(f"{live_server}/accounts/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", f.PASSWORD)
-    page.click("button.primary")
-    page.wait_for_load_state()
-
-
 def test_technician_inspects_at_the_machine_and_the_failed_check_reaches_dispatch(
         browser, live_server, output_dir, camera_photo):
     """Scan → start → pass/fail tiles, a reading, a note and a photo → sent; one ticket,
@@ -44,12 +36,7 @@ def test_technician_inspects_at_the_machine_and_the_failed_check_reaches_dispatc
     db.session.commit()
     visit = db.session.scalars(sa.select(MaintenanceVisit)).one()
 
-    context = browser.new_context(locale="zh-CN", **WECHAT_PHONE)
-    context.set_default_timeout(30_000)
-    errors = []
-    page = context.new_page()
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    _log_in(page, live_server, tech.email)
+    context, page, errors = staff_phone(browser, live_server, tech.email, timeout=30_000)
     page.goto(f"{live_server}/jobs/")
     assert "季度巡检" in page.inner_text("#inspections")
     page.screenshot(path=str(output_dir / "inspection-1-my-jobs.png"), full_page=True)
@@ -79,7 +66,7 @@ def test_technician_inspects_at_the_machine_and_the_failed_check_reaches_dispatc
 
     desk = browser.new_context(locale="zh-CN", **WECHAT_PHONE)
     desk_page = desk.new_page()
-    _log_in(desk_page, live_server, f.user(Role.DISPATCHER).email)
+    log_in(desk_page, live_server, f.user(Role.DISPATCHER).email)
     desk_page.goto(f"{live_server}/dispatch/")
     assert ticket.number in desk_page.inner_text("body")
     assert desk_page.evaluate(SIDEWAYS) <= 0

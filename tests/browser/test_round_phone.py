@@ -11,8 +11,8 @@ from jobreports.conftest import pdf_text
 from maintenance.data import plan
 
 import factories as f
-from browser.conftest import WECHAT_PHONE
-from browser.test_inspection_phone import CHECKS, SIDEWAYS, _log_in
+from browser.conftest import staff_phone
+from browser.test_inspection_phone import CHECKS, SIDEWAYS
 from browser.test_signoff_phone import _draw
 from repairapp.accounts.models import Role
 from repairapp.db import utcnow
@@ -57,12 +57,7 @@ def test_a_round_of_two_is_inspected_and_signed_once(browser, live_server, outpu
     db.session.commit()
     visits = {v.asset_id: v for v in db.session.scalars(sa.select(MaintenanceVisit))}
 
-    context = browser.new_context(locale="zh-CN", **WECHAT_PHONE)
-    context.set_default_timeout(30_000)
-    errors = []
-    page = context.new_page()
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    _log_in(page, live_server, tech.email)
+    context, page, errors = staff_phone(browser, live_server, tech.email, timeout=30_000)
     page.goto(f"{live_server}/jobs/")
     page.click("#inspections .round-link a")  # 巡检路线：… 共 2 台设备
     page.wait_for_url("**/round")
@@ -121,10 +116,8 @@ def test_without_javascript_the_typed_name_signs_an_inspection(browser, live_ser
     generate(horizon=60)
     db.session.commit()
     visit = db.session.scalars(sa.select(MaintenanceVisit)).one()
-    context = browser.new_context(locale="zh-CN", java_script_enabled=False, **WECHAT_PHONE)
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    _log_in(page, live_server, tech.email)
+    context, page, _ = staff_phone(browser, live_server, tech.email, timeout=30_000,
+                                   java_script_enabled=False)
     page.goto(f"{live_server}/r/{machine.active_label.code}")
     page.click("#inspections button.primary")
     page.wait_for_url(f"**/maintenance/visits/{visit.id}")

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 import factories as f
-from browser.conftest import WECHAT_PHONE
+from browser.conftest import staff_phone
 from repairapp.accounts.models import Role
 from repairapp.extensions import db
 from repairapp.jobreports.models import JobReport
@@ -18,14 +18,6 @@ from repairapp.tickets.models import Category, Status
 
 pytestmark = pytest.mark.browser
 SIDEWAYS = "document.scrollingElement.scrollWidth - window.innerWidth"
-
-
-def _log_in(page, live_server, email):
-    page.goto(f"{live_server}/accounts/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", f.PASSWORD)
-    page.click("button.primary")
-    page.wait_for_load_state()
 
 
 def _draw(page, selector: str) -> None:
@@ -59,12 +51,7 @@ def test_customer_signs_the_service_sheet_on_the_technicians_phone(
                       category=Category.NO_POWER, description="开机无反应",
                       requester_name="陈经理")
 
-    context = browser.new_context(locale="zh-CN", **WECHAT_PHONE)
-    context.set_default_timeout(15_000)
-    errors = []
-    page = context.new_page()
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    _log_in(page, live_server, tech.email)
+    context, page, errors = staff_phone(browser, live_server, tech.email)
     page.goto(f"{live_server}/tickets/{ticket.id}")
     page.click("form:has(input[value=on_site]) button")  # "I'm on site"
     page.wait_for_load_state()

@@ -26,6 +26,14 @@ def _key(name: str) -> str:
     return str(escape(core.clean_key(name)))
 
 
+def attribute_value(value) -> str:
+    """`value` escaped for a double-quoted attribute, as WTForms writes it."""
+    text = str(escape(value))
+    if '"' in text:  # only a Markup value can still hold one
+        text = text.replace('"', "&quot;")
+    return text
+
+
 def html_params(**kwargs) -> Markup:
     """`wtforms.widgets.html_params`, the same output."""
     params = []
@@ -33,10 +41,7 @@ def html_params(**kwargs) -> Markup:
         if value is True:
             params.append(_key(name))
         elif value is not False:
-            text = str(escape(value))
-            if '"' in text:  # only a Markup value can still hold one
-                text = text.replace('"', "&quot;")
-            params.append(f'{_key(name)}="{text}"')
+            params.append(f'{_key(name)}="{attribute_value(value)}"')
     return Markup(" ".join(params))  # noqa: S704 -- every name and value escaped above
 
 

@@ -16,6 +16,7 @@ from repairapp.assets.models import Asset
 from repairapp.contracts.models import ServicePlan
 from repairapp.customers.models import Customer, Site
 from repairapp.extensions import db
+from repairapp.main.widgets import attribute_value
 from repairapp.reports.services import Filters
 from repairapp.tickets.models import Category
 from repairapp.wording import CATEGORY
@@ -67,11 +68,9 @@ class _ListSelect(Select):
         html = [f"<select {core.html_params(name=field.name, **kwargs)}>"]
         coerce, data = field.coerce, field.data
         for value, label in field.choices:
-            text = str(escape(value))
-            if '"' in text:  # as html_params: only a Markup value can still hold one
-                text = text.replace('"', "&quot;")
             selected = "selected " if coerce(value) == data else ""
-            html.append(f'<option {selected}value="{text}">{escape(label or value)}</option>')
+            html.append(f'<option {selected}value="{attribute_value(value)}">'
+                        f'{escape(label or value)}</option>')
         html.append("</select>")
         return Markup("".join(html))  # noqa: S704 -- every value and label escaped above
 
